@@ -1,0 +1,139 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace AgentHive.Generator.Diagnostics;
+
+/// <summary>Every diagnostic the generator reports. IDs are stable: never reuse or renumber one.</summary>
+public static class DiagnosticDescriptors
+{
+    private const string Category = "AgentHive.Schema";
+
+    public static readonly DiagnosticDescriptor YamlSyntax = Error("AH0001",
+        "schema.yaml is not valid YAML",
+        "schema.yaml is not valid YAML: {0}. Fix the YAML syntax at this position.");
+
+    public static readonly DiagnosticDescriptor NoSchemaFile = Warning("AH0002",
+        "No schema.yaml",
+        "The AgentHive generator is referenced but no AdditionalFiles item is named schema.yaml. Add <AdditionalFiles Include=\"schema.yaml\" /> to the project.");
+
+    public static readonly DiagnosticDescriptor MultipleSchemaFiles = Error("AH0003",
+        "More than one schema.yaml",
+        "More than one schema.yaml is given as AdditionalFiles ({0}). Keep one per project.");
+
+    public static readonly DiagnosticDescriptor WrongNodeKind = Error("AH0004",
+        "Unexpected YAML node",
+        "{0} must be {1}, not {2}");
+
+    public static readonly DiagnosticDescriptor UnknownKey = Error("AH0005",
+        "Unknown key",
+        "Unknown key '{0}' in {1}. Allowed keys: {2}.");
+
+    public static readonly DiagnosticDescriptor MissingKey = Error("AH0006",
+        "Required key missing",
+        "{0} needs the key '{1}'");
+
+    public static readonly DiagnosticDescriptor InvalidValue = Error("AH0007",
+        "Invalid value",
+        "'{0}' is not a valid value for {1}. Expected {2}.");
+
+    public static readonly DiagnosticDescriptor DuplicateKey = Error("AH0008",
+        "Duplicate key",
+        "Duplicate {0} '{1}'. Each {0} must be declared once; rename or remove this one.");
+
+    public static readonly DiagnosticDescriptor UnknownType = Error("AH0010",
+        "Unknown column type",
+        "Column '{0}' has unknown type '{1}'. Use one of: {2}, or the name of an enum declared under 'enums'.");
+
+    public static readonly DiagnosticDescriptor InvalidIdentifier = Error("AH0011",
+        "Invalid identifier",
+        "'{0}' is not a valid {1} name: use lower-case letters, digits and underscores, starting with a letter, at most 63 characters");
+
+    public static readonly DiagnosticDescriptor ReservedIdentifier = Error("AH0012",
+        "Reserved identifier",
+        "'{0}' is an SQL reserved word and cannot name a {1}. Choose another name (for example '{0}_value').");
+
+    public static readonly DiagnosticDescriptor DuplicateName = Error("AH0013",
+        "Duplicate name",
+        "{0} '{1}' is declared more than once{2}. Rename or remove this one.");
+
+    public static readonly DiagnosticDescriptor MissingPrimaryKey = Error("AH0014",
+        "Table has no primary key",
+        "Table '{0}' has no primary key. Mark a column 'primaryKey: true', give a column type 'id', or list columns under 'primaryKey'.");
+
+    public static readonly DiagnosticDescriptor MissingTable = Error("AH0015",
+        "Referenced table does not exist",
+        "{0} references table '{1}', which is not declared under 'tables'");
+
+    public static readonly DiagnosticDescriptor MissingColumn = Error("AH0016",
+        "Referenced column does not exist",
+        "{0} references column '{1}', which table '{2}' does not have");
+
+    public static readonly DiagnosticDescriptor IndexColumnMissing = Error("AH0017",
+        "Index on a missing column",
+        "Index '{0}' lists column '{1}', which table '{2}' does not have");
+
+    public static readonly DiagnosticDescriptor ForeignKeyTypeMismatch = Error("AH0018",
+        "Foreign key type mismatch",
+        "Column '{0}' ({1}) references '{2}' ({3}); a foreign key column must have the referenced column's type ({4})");
+
+    public static readonly DiagnosticDescriptor ForeignKeyTargetNotKey = Error("AH0019",
+        "Foreign key target is not a key",
+        "Column '{0}' references '{1}', which is neither the primary key nor unique; reference a key column");
+
+    public static readonly DiagnosticDescriptor InvalidDefault = Error("AH0020",
+        "Default does not fit the column",
+        "Default '{0}' does not fit column '{1}' of type {2}: {3}");
+
+    public static readonly DiagnosticDescriptor GeneratedNameCollision = Error("AH0021",
+        "Generated C# names collide",
+        "{0} '{1}' and '{2}' both become the C# name '{3}'. Rename one of them.");
+
+    public static readonly DiagnosticDescriptor InvalidRange = Error("AH0022",
+        "Invalid range",
+        "Column '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor SetNullOnRequiredColumn = Error("AH0023",
+        "SET NULL on a NOT NULL column",
+        "Column '{0}' is not nullable, so 'on{1}: setNull' would fail at run time. Make the column 'nullable: true' or choose another action.");
+
+    public static readonly DiagnosticDescriptor IdTypeNotSolePrimaryKey = Error("AH0024",
+        "'id' type used outside a single-column primary key",
+        "Column '{0}' has type 'id', which is the database-assigned primary key; a table has at most one such column and it is its whole primary key. Use 'bigint' for a column that refers to an id.");
+
+    public static readonly DiagnosticDescriptor EmptyEnum = Error("AH0025",
+        "Enum without values",
+        "Enum '{0}' has no values. List at least one.");
+
+    public static readonly DiagnosticDescriptor InvalidEnumValue = Error("AH0026",
+        "Invalid enum value",
+        "Enum '{0}' value '{1}' is not valid: use lower-case letters, digits, '_' or '-', starting with a letter");
+
+    public static readonly DiagnosticDescriptor ForeignKeyCycle = Error("AH0027",
+        "Foreign key cycle between tables",
+        "Tables {0} reference each other in a cycle, which cannot be created in one pass on PostgreSQL. Break the cycle (a self-reference within one table is fine).");
+
+    public static readonly DiagnosticDescriptor InvalidVersion = Error("AH0028",
+        "Invalid schema version",
+        "'{0}' is not a valid schema version. Use a whole number from 1 up.");
+
+    public static readonly DiagnosticDescriptor EmptyIndex = Error("AH0029",
+        "Index without columns",
+        "{0} on table '{1}' lists no columns");
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
+        .GetFields()
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+        .ToDictionary(d => d.Id);
+
+    public static DiagnosticDescriptor ById(string id) => All[id];
+
+    public static IEnumerable<DiagnosticDescriptor> Descriptors => All.Values.OrderBy(d => d.Id);
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+}

@@ -1,0 +1,27 @@
+using AgentHive.Generator.Model;
+
+namespace AgentHive.Generator.Dialects;
+
+/// <summary>Everything that differs between the SQL of two backends, and nothing else.</summary>
+public interface ISqlDialect
+{
+    /// <summary>The FluentMigrator processor's database type this dialect serves.</summary>
+    string MigratorDatabaseType { get; }
+
+    /// <summary>Short C# name of the backend, used in generated member names (Sqlite, Postgres).</summary>
+    string Name { get; }
+
+    /// <summary>The column's type; for an id column, what makes the database assign it.</summary>
+    string ColumnType(ColumnModel column);
+
+    /// <summary>Text after the closing parenthesis of CREATE TABLE (empty, or SQLite's STRICT).</summary>
+    string TableOptions { get; }
+
+    string Default(DefaultModel value);
+
+    /// <summary>The CHECK expression for a rule, or null when the column type already enforces it.</summary>
+    string? Check(string quotedColumn, CheckRule rule);
+
+    /// <summary>The VALUES item for a parameter, with any cast the backend needs to accept it.</summary>
+    string InsertValue(ColumnModel column, string parameter);
+}

@@ -1,0 +1,118 @@
+using System.Collections.Generic;
+using System.Linq;
+using AgentHive.Generator.Dialects;
+using AgentHive.Generator.Model;
+
+namespace AgentHive.Generator.Emit;
+
+/// <summary>The SQL statements of a schema for one dialect. The only place SQL text is assembled.</summary>
+public static class DdlBuilder
+{
+    /// <summary>CREATE TABLE for every table, parents first, each followed by its indexes.</summary>
+    public static IReadOnlyList<string> Create(SchemaModel schema, ISqlDialect dialect)
+    {
+        var statements = new List<string>();
+        foreach (var table in schema.Tables)
+        {
+            statements.Add(CreateTable(table, dialect));
+            statements.AddRange(table.Indexes.Select(index => CreateIndex(table, index)));
+        }
+
+        return statements;
+    }
+
+    /// <summary>DROP TABLE for every table, children first; indexes go with their tables.</summary>
+    public static IReadOnlyList<string> Drop(SchemaModel schema) =>
+        schema.Tables.Reverse().Select(t => $"DROP TABLE {SqlText.Quote(t.Name)}").ToList();
+
+    public static string CreateTable(TableModel table, ISqlDialect dialect)
+    {
+        var lines = new List<string>();
+        foreach (var column in table.Columns)
+        {
+            var line = $"{SqlText.Quote(column.Name)} {dialect.ColumnType(column)}";
+            if (column.Kind == ColumnKind.Id)
+            {
+                // Inline, so that on SQLite the column is the rowid.
+                line += $" CONSTRAINT {SqlText.Quote(table.PrimaryKey.Name)} PRIMARY KEY";
+            }
+
+            if (column.Kind != ColumnKind.Id && (!column.Nullable || table.PrimaryKey.Columns.Contains(column.Name)))
+            {
+                line += " NOT NULL";
+            }
+
+            if (column.Default is { } value)
+            {
+                line += " DEFAULT " + dialect.Default(value);
+            }
+
+            lines.Add(line);
+        }
+
+        if (!table.PrimaryKey.IsIdentity)
+        {
+            lines.Add($"CONSTRAINT {SqlText.Quote(table.PrimaryKey.Name)} PRIMARY KEY ({ColumnList(table.PrimaryKey.Columns)})");
+        }
+
+        foreach (var unique in table.Uniques)
+        {
+            lines.Add($"CONSTRAINT {SqlText.Quote(unique.Name)} UNIQUE ({ColumnList(unique.Columns)})");
+        }
+
+        foreach (var fk in table.ForeignKeys)
+        {
+            var line = $"CONSTRAINT {SqlText.Quote(fk.Name)} FOREIGN KEY ({ColumnList(fk.Columns)}) " +
+                       $"REFERENCES {SqlText.Quote(fk.ReferencedTable)} ({ColumnList(fk.ReferencedColumns)})";
+            if (fk.OnDelete != ReferentialAction.NoAction)
+            {
+                line += " ON DELETE " + SqlText.Action(fk.OnDelete);
+            }
+
+            if (fk.OnUpdate != ReferentialAction.NoAction)
+            {
+                line += " ON UPDATE " + SqlText.Action(fk.OnUpdate);
+            }
+
+            lines.Add(line);
+        }
+
+        foreach (var check in table.Checks)
+        {
+            if (dialect.Check(SqlText.Quote(check.Column), check.Rule) is { } expression)
+            {
+                lines.Add($"CONSTRAINT {SqlText.Quote(check.Name)} CHECK ({expression})");
+            }
+        }
+
+        return $"CREATE TABLE {SqlText.Quote(table.Name)} (\n    {string.Join(",\n    ", lines)}\n){dialect.TableOptions}";
+    }
+
+    public static string CreateIndex(TableModel table, IndexModel index)
+    {
+        var columns = string.Join(", ", index.Columns.Select(c => SqlText.Quote(c.Column) + (c.Descending ? " DESC" : string.Empty)));
+        var unique = index.Unique ? "UNIQUE " : string.Empty;
+        return $"CREATE {unique}INDEX {SqlText.Quote(index.Name)} ON {SqlText.Quote(table.Name)} ({columns})";
+    }
+
+    /// <summary>INSERT of every column the database does not assign, with @column parameters.</summary>
+    public static string Insert(TableModel table, ISqlDialect dialect)
+    {
+        var columns = InsertColumns(table).ToList();
+        var sql = $"INSERT INTO {SqlText.Quote(table.Name)} ({ColumnList(columns.Select(c => c.Name))}) " +
+                  $"VALUES ({string.Join(", ", columns.Select(c => dialect.InsertValue(c, "@" + c.Name)))})";
+        if (table.PrimaryKey.IsIdentity)
+        {
+            sql += " RETURNING " + SqlText.Quote(table.PrimaryKey.Columns[0]);
+        }
+
+        return sql;
+    }
+
+    public static IEnumerable<ColumnModel> InsertColumns(TableModel table) => table.Columns.Where(c => c.Kind != ColumnKind.Id);
+
+    /// <summary>Statements as one script, each ending in a semicolon.</summary>
+    public static string Script(IEnumerable<string> statements) => string.Join("\n\n", statements.Select(s => s + ";")) + "\n";
+
+    private static string ColumnList(IEnumerable<string> columns) => string.Join(", ", columns.Select(SqlText.Quote));
+}

@@ -1,0 +1,359 @@
+using System;
+using System.Collections.Generic;
+using AgentHive.Generator.Diagnostics;
+using AgentHive.Generator.Model;
+
+namespace AgentHive.Generator.Parsing;
+
+/// <summary>Shapes the YAML tree into <see cref="SchemaSyntax"/>, reporting structural mistakes.</summary>
+public static class SchemaReader
+{
+    private static readonly string[] RootKeys = { "schema", "namespace", "version", "description", "enums", "tables" };
+    private static readonly string[] EnumKeys = { "values", "description" };
+    private static readonly string[] TableKeys = { "entity", "description", "columns", "primaryKey", "unique", "indexes" };
+    private static readonly string[] ColumnKeys =
+        { "type", "nullable", "default", "primaryKey", "unique", "references", "onDelete", "onUpdate", "min", "max", "description" };
+    private static readonly string[] UniqueKeys = { "name", "columns" };
+    private static readonly string[] IndexKeys = { "name", "columns", "unique", "description" };
+
+    /// <summary>Reads schema.yaml; returns null when nothing usable could be read (diagnostics say why).</summary>
+    public static SchemaSyntax? Read(string filePath, string text, List<DiagnosticInfo> diagnostics)
+    {
+        var root = YamlTreeReader.Read(filePath, text, diagnostics);
+        if (root is null)
+        {
+            if (diagnostics.Count == 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingKey, new LocationInfo(filePath, 1, 1), "schema.yaml", "version"));
+            }
+
+            return null;
+        }
+
+        return new Reader(diagnostics).ReadRoot(root);
+    }
+
+    private sealed class Reader
+    {
+        private readonly List<DiagnosticInfo> _diagnostics;
+
+        public Reader(List<DiagnosticInfo> diagnostics) => _diagnostics = diagnostics;
+
+        public SchemaSyntax? ReadRoot(YamlNode root)
+        {
+            if (Expect<YamlMapping>(root, "schema.yaml") is not { } mapping)
+            {
+                return null;
+            }
+
+            var schema = new SchemaSyntax { Location = root.Location };
+            foreach (var (key, value) in Entries(mapping, RootKeys, "the schema root", "key"))
+            {
+                switch (key.Value)
+                {
+                    case "schema": schema.Name = Scalar(value, "'schema'"); break;
+                    case "namespace": schema.Namespace = Scalar(value, "'namespace'"); break;
+                    case "version": schema.Version = Scalar(value, "'version'"); break;
+                    case "description": schema.Description = Scalar(value, "'description'"); break;
+                    case "enums": ReadEnums(value, schema); break;
+                    case "tables": ReadTables(value, schema); break;
+                }
+            }
+
+            if (schema.Version is null)
+            {
+                Report(DiagnosticDescriptors.MissingKey, root.Location, "schema.yaml", "version");
+            }
+
+            if (!HasKey(mapping, "tables"))
+            {
+                Report(DiagnosticDescriptors.MissingKey, root.Location, "schema.yaml", "tables");
+            }
+
+            return schema;
+        }
+
+        private void ReadEnums(YamlNode node, SchemaSyntax schema)
+        {
+            if (Expect<YamlMapping>(node, "'enums'") is not { } mapping)
+            {
+                return;
+            }
+
+            foreach (var (key, value) in Entries(mapping, null, "'enums'", "enum"))
+            {
+                var syntax = new EnumSyntax(ToToken(key));
+                schema.Enums.Add(syntax);
+                if (value is YamlSequence)
+                {
+                    syntax.Values.AddRange(ScalarList(value, $"enum '{key.Value}'"));
+                    continue;
+                }
+
+                if (Expect<YamlMapping>(value, $"enum '{key.Value}'", "a list of values or a mapping") is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (var (enumKey, enumValue) in Entries(body, EnumKeys, $"enum '{key.Value}'", "key"))
+                {
+                    if (enumKey.Value == "values")
+                    {
+                        syntax.Values.AddRange(ScalarList(enumValue, $"values of enum '{key.Value}'"));
+                    }
+                    else
+                    {
+                        syntax.Description = Scalar(enumValue, "'description'");
+                    }
+                }
+
+                if (!HasKey(body, "values"))
+                {
+                    Report(DiagnosticDescriptors.MissingKey, value.Location, $"Enum '{key.Value}'", "values");
+                }
+            }
+        }
+
+        private void ReadTables(YamlNode node, SchemaSyntax schema)
+        {
+            if (Expect<YamlMapping>(node, "'tables'") is not { } mapping)
+            {
+                return;
+            }
+
+            foreach (var (key, value) in Entries(mapping, null, "'tables'", "table"))
+            {
+                var table = new TableSyntax(ToToken(key));
+                schema.Tables.Add(table);
+                var context = $"table '{key.Value}'";
+                if (Expect<YamlMapping>(value, context) is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (var (tableKey, tableValue) in Entries(body, TableKeys, context, "key"))
+                {
+                    switch (tableKey.Value)
+                    {
+                        case "entity": table.Entity = Scalar(tableValue, "'entity'"); break;
+                        case "description": table.Description = Scalar(tableValue, "'description'"); break;
+                        case "columns": ReadColumns(tableValue, table); break;
+                        case "primaryKey":
+                            table.PrimaryKey = ScalarList(tableValue, $"'primaryKey' of {context}");
+                            table.PrimaryKeyLocation = tableValue.Location;
+                            break;
+                        case "unique": ReadUniques(tableValue, table, context); break;
+                        case "indexes": ReadIndexes(tableValue, table, context); break;
+                    }
+                }
+
+                if (!HasKey(body, "columns"))
+                {
+                    Report(DiagnosticDescriptors.MissingKey, value.Location, $"Table '{key.Value}'", "columns");
+                }
+            }
+        }
+
+        private void ReadColumns(YamlNode node, TableSyntax table)
+        {
+            if (Expect<YamlMapping>(node, $"'columns' of table '{table.Name.Value}'") is not { } mapping)
+            {
+                return;
+            }
+
+            foreach (var (key, value) in Entries(mapping, null, $"table '{table.Name.Value}'", "column"))
+            {
+                var column = new ColumnSyntax(ToToken(key));
+                table.Columns.Add(column);
+                var context = $"column '{table.Name.Value}.{key.Value}'";
+                if (value is YamlScalar { IsNull: false } typeOnly)
+                {
+                    column.Type = ToToken(typeOnly);
+                    continue;
+                }
+
+                if (Expect<YamlMapping>(value, context, "a type name or a mapping") is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (var (columnKey, columnValue) in Entries(body, ColumnKeys, context, "key"))
+                {
+                    var token = Scalar(columnValue, $"'{columnKey.Value}' of {context}");
+                    switch (columnKey.Value)
+                    {
+                        case "type": column.Type = token; break;
+                        case "nullable": column.Nullable = token; break;
+                        case "default": column.Default = token; break;
+                        case "primaryKey": column.PrimaryKey = token; break;
+                        case "unique": column.Unique = token; break;
+                        case "references": column.References = token; break;
+                        case "onDelete": column.OnDelete = token; break;
+                        case "onUpdate": column.OnUpdate = token; break;
+                        case "min": column.Min = token; break;
+                        case "max": column.Max = token; break;
+                        case "description": column.Description = token; break;
+                    }
+                }
+
+                if (column.Type is null)
+                {
+                    Report(DiagnosticDescriptors.MissingKey, value.Location, $"Column '{table.Name.Value}.{key.Value}'", "type");
+                }
+            }
+        }
+
+        private void ReadUniques(YamlNode node, TableSyntax table, string context)
+        {
+            if (Expect<YamlSequence>(node, $"'unique' of {context}") is not { } sequence)
+            {
+                return;
+            }
+
+            foreach (var item in sequence.Items)
+            {
+                var key = new KeySyntax(item.Location);
+                table.Uniques.Add(key);
+                if (item is YamlSequence)
+                {
+                    key.Columns.AddRange(ScalarList(item, $"a unique constraint of {context}"));
+                    continue;
+                }
+
+                if (Expect<YamlMapping>(item, $"a unique constraint of {context}", "a list of columns or a mapping") is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (var (uniqueKey, value) in Entries(body, UniqueKeys, $"a unique constraint of {context}", "key"))
+                {
+                    if (uniqueKey.Value == "name")
+                    {
+                        key.Name = Scalar(value, "'name'");
+                    }
+                    else
+                    {
+                        key.Columns.AddRange(ScalarList(value, $"'columns' of a unique constraint of {context}"));
+                    }
+                }
+            }
+        }
+
+        private void ReadIndexes(YamlNode node, TableSyntax table, string context)
+        {
+            if (Expect<YamlSequence>(node, $"'indexes' of {context}") is not { } sequence)
+            {
+                return;
+            }
+
+            foreach (var item in sequence.Items)
+            {
+                var index = new IndexSyntax(item.Location);
+                table.Indexes.Add(index);
+                if (Expect<YamlMapping>(item, $"an index of {context}") is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (var (indexKey, value) in Entries(body, IndexKeys, $"an index of {context}", "key"))
+                {
+                    switch (indexKey.Value)
+                    {
+                        case "name": index.Name = Scalar(value, "'name'"); break;
+                        case "unique": index.Unique = Scalar(value, "'unique'"); break;
+                        case "description": index.Description = Scalar(value, "'description'"); break;
+                        case "columns":
+                            index.HasColumnsKey = true;
+                            index.Columns.AddRange(ScalarList(value, $"'columns' of an index of {context}"));
+                            break;
+                    }
+                }
+
+                if (!HasKey(body, "columns"))
+                {
+                    Report(DiagnosticDescriptors.MissingKey, item.Location, $"An index of {context}", "columns");
+                }
+            }
+        }
+
+        /// <summary>Entries of a mapping, reporting duplicate and (when <paramref name="allowed"/> is given) unknown keys.</summary>
+        private IEnumerable<(YamlScalar Key, YamlNode Value)> Entries(YamlMapping mapping, string[]? allowed, string context, string what)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var entry in mapping.Entries)
+            {
+                var key = entry.Key;
+                if (!seen.Add(key.Value))
+                {
+                    var where = what == "key" ? $" in {context}" : string.Empty;
+                    Report(DiagnosticDescriptors.DuplicateName, key.Location, Capitalize(what), key.Value, where);
+                    continue;
+                }
+
+                if (allowed is not null && Array.IndexOf(allowed, key.Value) < 0)
+                {
+                    Report(DiagnosticDescriptors.UnknownKey, key.Location, key.Value, context, string.Join(", ", allowed));
+                    continue;
+                }
+
+                yield return (key, entry.Value);
+            }
+        }
+
+        private static bool HasKey(YamlMapping mapping, string key)
+        {
+            foreach (var entry in mapping.Entries)
+            {
+                if (entry.Key.Value == key)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private Token? Scalar(YamlNode node, string context) =>
+            Expect<YamlScalar>(node, context) is { } scalar ? ToToken(scalar) : null;
+
+        private List<Token> ScalarList(YamlNode node, string context)
+        {
+            var list = new List<Token>();
+            if (Expect<YamlSequence>(node, context) is not { } sequence)
+            {
+                return list;
+            }
+
+            foreach (var item in sequence.Items)
+            {
+                if (Expect<YamlScalar>(item, $"An item of {context}") is { } scalar)
+                {
+                    list.Add(ToToken(scalar));
+                }
+            }
+
+            return list;
+        }
+
+        private T? Expect<T>(YamlNode node, string context, string? expected = null)
+            where T : YamlNode
+        {
+            if (node is T typed && !(typed is YamlScalar { IsNull: true }))
+            {
+                return typed;
+            }
+
+            expected ??= typeof(T) == typeof(YamlMapping) ? "a mapping" : typeof(T) == typeof(YamlSequence) ? "a list" : "a value";
+            Report(DiagnosticDescriptors.WrongNodeKind, node.Location, Capitalize(context), expected, node.KindName);
+            return null;
+        }
+
+        private static Token ToToken(YamlScalar scalar) => new(scalar.Value, scalar.Location, scalar.IsPlain);
+
+        private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo location, params string[] args) =>
+            _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));
+
+        private static string Capitalize(string text) =>
+            text.Length == 0 || text[0] == '\'' ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
+    }
+}

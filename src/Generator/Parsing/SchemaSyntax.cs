@@ -1,0 +1,84 @@
+using System.Collections.Generic;
+using AgentHive.Generator.Model;
+
+namespace AgentHive.Generator.Parsing;
+
+// What schema.yaml says, shaped but not yet checked for meaning. Every token keeps its position so
+// the validator can point at it. Lives only inside one pipeline step, so plain classes suffice.
+
+/// <summary>A scalar value exactly as written, with where it was written.</summary>
+public sealed record Token(string Value, LocationInfo Location, bool IsPlain = true);
+
+public sealed class SchemaSyntax
+{
+    public LocationInfo Location { get; set; } = null!;
+    public Token? Name { get; set; }
+    public Token? Namespace { get; set; }
+    public Token? Version { get; set; }
+    public Token? Description { get; set; }
+    public List<EnumSyntax> Enums { get; } = new();
+    public List<TableSyntax> Tables { get; } = new();
+}
+
+public sealed class EnumSyntax
+{
+    public EnumSyntax(Token name) => Name = name;
+
+    public Token Name { get; }
+    public Token? Description { get; set; }
+    public List<Token> Values { get; } = new();
+}
+
+public sealed class TableSyntax
+{
+    public TableSyntax(Token name) => Name = name;
+
+    public Token Name { get; }
+    public Token? Entity { get; set; }
+    public Token? Description { get; set; }
+    public List<ColumnSyntax> Columns { get; } = new();
+    public List<Token>? PrimaryKey { get; set; }
+    public LocationInfo? PrimaryKeyLocation { get; set; }
+    public List<KeySyntax> Uniques { get; } = new();
+    public List<IndexSyntax> Indexes { get; } = new();
+}
+
+public sealed class ColumnSyntax
+{
+    public ColumnSyntax(Token name) => Name = name;
+
+    public Token Name { get; }
+    public Token? Type { get; set; }
+    public Token? Nullable { get; set; }
+    public Token? Default { get; set; }
+    public Token? PrimaryKey { get; set; }
+    public Token? Unique { get; set; }
+    public Token? References { get; set; }
+    public Token? OnDelete { get; set; }
+    public Token? OnUpdate { get; set; }
+    public Token? Min { get; set; }
+    public Token? Max { get; set; }
+    public Token? Description { get; set; }
+}
+
+/// <summary>A UNIQUE constraint over one or more columns.</summary>
+public sealed class KeySyntax
+{
+    public KeySyntax(LocationInfo location) => Location = location;
+
+    public LocationInfo Location { get; }
+    public Token? Name { get; set; }
+    public List<Token> Columns { get; } = new();
+}
+
+public sealed class IndexSyntax
+{
+    public IndexSyntax(LocationInfo location) => Location = location;
+
+    public LocationInfo Location { get; }
+    public bool HasColumnsKey { get; set; }
+    public Token? Name { get; set; }
+    public Token? Unique { get; set; }
+    public Token? Description { get; set; }
+    public List<Token> Columns { get; } = new();
+}

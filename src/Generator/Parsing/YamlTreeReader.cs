@@ -1,0 +1,128 @@
+using System.Collections.Generic;
+using System.IO;
+using AgentHive.Generator.Diagnostics;
+using AgentHive.Generator.Model;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace AgentHive.Generator.Parsing;
+
+/// <summary>
+/// Builds a <see cref="YamlNode"/> tree from YamlDotNet's event stream. Reading events (rather than
+/// YamlStream) lets duplicate keys become a precise diagnostic instead of an exception.
+/// </summary>
+internal sealed class YamlTreeReader
+{
+    private readonly string _filePath;
+    private readonly List<DiagnosticInfo> _diagnostics;
+    private readonly Dictionary<string, YamlNode> _anchors = new();
+    private IParser _parser = null!;
+
+    private YamlTreeReader(string filePath, List<DiagnosticInfo> diagnostics)
+    {
+        _filePath = filePath;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>Reads the first document; null when the text is empty or not valid YAML (reported).</summary>
+    public static YamlNode? Read(string filePath, string text, List<DiagnosticInfo> diagnostics)
+    {
+        var reader = new YamlTreeReader(filePath, diagnostics);
+        try
+        {
+            reader._parser = new Parser(new StringReader(text));
+            reader._parser.Consume<StreamStart>();
+            if (reader._parser.Accept<StreamEnd>(out _))
+            {
+                return null;
+            }
+
+            reader._parser.Consume<DocumentStart>();
+            var root = reader.ReadNode();
+            reader._parser.Consume<DocumentEnd>();
+            return root;
+        }
+        catch (YamlException ex)
+        {
+            var location = new LocationInfo(filePath, (int)ex.Start.Line, (int)ex.Start.Column);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.YamlSyntax, location, Clean(ex.Message)));
+            return null;
+        }
+    }
+
+    private YamlNode ReadNode()
+    {
+        var current = _parser.Current!;
+        var location = At(current.Start);
+        switch (current)
+        {
+            case AnchorAlias alias:
+                _parser.MoveNext();
+                if (_anchors.TryGetValue(alias.Value.Value, out var target))
+                {
+                    return target;
+                }
+
+                throw new YamlException(current.Start, current.End, $"Alias '*{alias.Value.Value}' names no anchor");
+
+            case Scalar scalar:
+                _parser.MoveNext();
+                return Remember(scalar.Anchor, new YamlScalar(scalar.Value, scalar.Style == ScalarStyle.Plain, location));
+
+            case SequenceStart sequenceStart:
+            {
+                _parser.MoveNext();
+                var items = new List<YamlNode>();
+                while (!_parser.TryConsume<SequenceEnd>(out _))
+                {
+                    items.Add(ReadNode());
+                }
+
+                return Remember(sequenceStart.Anchor, new YamlSequence(items, location));
+            }
+
+            case MappingStart mappingStart:
+            {
+                _parser.MoveNext();
+                var entries = new List<KeyValuePair<YamlScalar, YamlNode>>();
+                while (!_parser.TryConsume<MappingEnd>(out _))
+                {
+                    var keyNode = ReadNode();
+                    var value = ReadNode();
+                    if (keyNode is not YamlScalar key)
+                    {
+                        _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongNodeKind, keyNode.Location,
+                            "A mapping key", "a scalar", keyNode.KindName));
+                        continue;
+                    }
+
+                    entries.Add(new KeyValuePair<YamlScalar, YamlNode>(key, value));
+                }
+
+                return Remember(mappingStart.Anchor, new YamlMapping(entries, location));
+            }
+
+            default:
+                throw new YamlException(current.Start, current.End, $"Unexpected {current.GetType().Name}");
+        }
+    }
+
+    private YamlNode Remember(AnchorName anchor, YamlNode node)
+    {
+        if (!anchor.IsEmpty)
+        {
+            _anchors[anchor.Value] = node;
+        }
+
+        return node;
+    }
+
+    private LocationInfo At(Mark mark) => new(_filePath, (int)mark.Line, (int)mark.Column);
+
+    // YamlDotNet prefixes messages with the position, which the diagnostic already carries.
+    private static string Clean(string message)
+    {
+        var marker = message.IndexOf("): ", System.StringComparison.Ordinal);
+        return message.StartsWith("(", System.StringComparison.Ordinal) && marker > 0 ? message.Substring(marker + 3) : message;
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.IO;
+using AgentHive.Generator.Emit;
+using AgentHive.Generator.Model;
+using Microsoft.CodeAnalysis;
+
+namespace AgentHive.Generator;
+
+/// <summary>Turns schema.yaml (an AdditionalFiles item) into entities, enums, DDL and migrations.</summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class SchemaGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps, for incrementality tests.</summary>
+    public static class Steps
+    {
+        public const string Source = nameof(Source);
+        public const string Schema = nameof(Schema);
+        public const string Diagnostics = nameof(Diagnostics);
+        public const string Model = nameof(Model);
+        public const string HasFluentMigrator = nameof(HasFluentMigrator);
+    }
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var sources = context.AdditionalTextsProvider
+            .Where(static file => string.Equals(Path.GetFileName(file.Path), "schema.yaml", StringComparison.OrdinalIgnoreCase))
+            .Select(static (file, ct) => new SchemaSource(file.Path, file.GetText(ct)?.ToString() ?? string.Empty))
+            .WithTrackingName(Steps.Source);
+
+        var schema = sources.Collect()
+            .Select(static (all, _) => SchemaPipeline.Run(all))
+            .WithTrackingName(Steps.Schema);
+
+        // Diagnostics and the model travel separately: a moved line changes positions, not generated code.
+        var diagnostics = schema.Select(static (result, _) => result.Diagnostics).WithTrackingName(Steps.Diagnostics);
+        var model = schema.Select(static (result, _) => result.Model).WithTrackingName(Steps.Model);
+
+        var hasFluentMigrator = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName("FluentMigrator.Migration") is not null)
+            .WithTrackingName(Steps.HasFluentMigrator);
+
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (var diagnostic in list)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+
+        context.RegisterSourceOutput(model.Combine(hasFluentMigrator), static (spc, input) => Emit(spc, input.Left, input.Right));
+    }
+
+    private static void Emit(SourceProductionContext context, SchemaModel? schema, bool hasFluentMigrator)
+    {
+        if (schema is null)
+        {
+            return;
+        }
+
+        var entities = CSharpTypes.EntitiesNamespace(schema);
+        foreach (var enumModel in schema.Enums)
+        {
+            context.AddSource($"{entities}.{enumModel.TypeName}.g.cs", EnumEmitter.Emit(schema, enumModel));
+        }
+
+        foreach (var table in schema.Tables)
+        {
+            context.AddSource($"{entities}.{table.EntityName}.g.cs", EntityEmitter.Emit(schema, table));
+        }
+
+        context.AddSource($"{schema.Namespace}.{schema.TypeName}.g.cs", SchemaEmitter.Emit(schema));
+        if (hasFluentMigrator)
+        {
+            context.AddSource($"{schema.Namespace}.Migrations.{MigrationEmitter.ClassName(schema.Version)}.g.cs", MigrationEmitter.Emit(schema));
+        }
+    }
+}

@@ -1,0 +1,875 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AgentHive.Generator.Diagnostics;
+using AgentHive.Generator.Model;
+using AgentHive.Generator.Parsing;
+using Microsoft.CodeAnalysis;
+
+namespace AgentHive.Generator.Validation;
+
+/// <summary>Checks the meaning of a <see cref="SchemaSyntax"/> and builds the <see cref="SchemaModel"/>.</summary>
+public sealed class SchemaValidator
+{
+    private static readonly Dictionary<string, ColumnKind> BuiltInTypes = new(StringComparer.Ordinal)
+    {
+        ["id"] = ColumnKind.Id,
+        ["integer"] = ColumnKind.Integer,
+        ["bigint"] = ColumnKind.BigInt,
+        ["real"] = ColumnKind.Real,
+        ["boolean"] = ColumnKind.Boolean,
+        ["text"] = ColumnKind.Text,
+        ["timestamp"] = ColumnKind.Timestamp,
+        ["json"] = ColumnKind.Json,
+        ["blob"] = ColumnKind.Blob,
+    };
+
+    // Members every generated entity has; a column whose property would take one of these names is refused.
+    private static readonly HashSet<string> EntityMemberNames = new(StringComparer.Ordinal)
+    {
+        "TableName", "SqliteInsertSql", "PostgresInsertSql", "AddInsertParameters",
+        "EqualityContract", "Equals", "GetHashCode", "ToString", "PrintMembers", "GetType", "MemberwiseClone",
+    };
+
+    private static readonly string[] ActionNames = { "noAction", "restrict", "cascade", "setNull", "setDefault" };
+
+    private readonly List<DiagnosticInfo> _diagnostics;
+
+    private SchemaValidator(List<DiagnosticInfo> diagnostics) => _diagnostics = diagnostics;
+
+    /// <summary>Returns the model, or null when any error was reported.</summary>
+    public static SchemaModel? Validate(SchemaSyntax syntax, List<DiagnosticInfo> diagnostics)
+    {
+        var errorsBefore = diagnostics.Count(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        var model = new SchemaValidator(diagnostics).Build(syntax);
+        var errorsAfter = diagnostics.Count(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        return errorsAfter == 0 && errorsBefore == 0 ? model : null;
+    }
+
+    private SchemaModel Build(SchemaSyntax syntax)
+    {
+        var name = "schema";
+        if (syntax.Name is { } nameToken && CheckIdentifier(nameToken, "schema"))
+        {
+            name = nameToken.Value;
+        }
+
+        var ns = Names.ToPascalCase(name);
+        if (syntax.Namespace is { } nsToken)
+        {
+            if (nsToken.Value.Split('.').All(Names.IsValidCSharpIdentifier))
+            {
+                ns = nsToken.Value;
+            }
+            else
+            {
+                Report(DiagnosticDescriptors.InvalidValue, nsToken.Location, nsToken.Value, "'namespace'", "a C# namespace such as AgentHive.Data");
+            }
+        }
+
+        var version = 0;
+        if (syntax.Version is { } versionToken &&
+            (!int.TryParse(versionToken.Value, NumberStyles.None, CultureInfo.InvariantCulture, out version) || version < 1))
+        {
+            Report(DiagnosticDescriptors.InvalidVersion, versionToken.Location, versionToken.Value);
+        }
+
+        var enums = BuildEnums(syntax.Enums);
+        var tableNames = new HashSet<string>(syntax.Tables.Select(t => t.Name.Value), StringComparer.Ordinal);
+        var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in enums.Values)
+        {
+            typeNames[e.Model.TypeName] = $"enum '{e.Model.Name}'";
+        }
+
+        var tables = new List<TableBuilder>();
+        foreach (var tableSyntax in syntax.Tables)
+        {
+            if (BuildTable(tableSyntax, enums, typeNames) is { } table)
+            {
+                tables.Add(table);
+            }
+        }
+
+        var byName = tables.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        foreach (var table in tables)
+        {
+            ResolveForeignKeys(table, byName, tableNames);
+        }
+
+        CheckGlobalIndexNames(tables);
+        var ordered = OrderByDependencies(tables);
+
+        return new SchemaModel(
+            name,
+            ns,
+            Names.ToPascalCase(name) + "Schema",
+            version,
+            syntax.Description?.Value ?? string.Empty,
+            enums.Values.Select(e => e.Model).ToEquatableArray(),
+            ordered.Select(t => t.ToModel()).ToEquatableArray());
+    }
+
+    private Dictionary<string, EnumInfo> BuildEnums(List<EnumSyntax> syntaxes)
+    {
+        var result = new Dictionary<string, EnumInfo>(StringComparer.Ordinal);
+        foreach (var syntax in syntaxes)
+        {
+            if (!CheckIdentifier(syntax.Name, "enum"))
+            {
+                continue;
+            }
+
+            if (syntax.Values.Count == 0)
+            {
+                Report(DiagnosticDescriptors.EmptyEnum, syntax.Name.Location, syntax.Name.Value);
+                continue;
+            }
+
+            var values = new List<EnumValueModel>();
+            var seenValues = new HashSet<string>(StringComparer.Ordinal);
+            var members = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var value in syntax.Values)
+            {
+                if (!Names.IsValidEnumValue(value.Value))
+                {
+                    Report(DiagnosticDescriptors.InvalidEnumValue, value.Location, syntax.Name.Value, value.Value);
+                    continue;
+                }
+
+                if (!seenValues.Add(value.Value))
+                {
+                    Report(DiagnosticDescriptors.DuplicateName, value.Location, "Enum value", value.Value, $" in enum '{syntax.Name.Value}'");
+                    continue;
+                }
+
+                var member = Names.ToPascalCase(value.Value);
+                if (members.TryGetValue(member, out var other))
+                {
+                    Report(DiagnosticDescriptors.GeneratedNameCollision, value.Location, "Enum values", other, value.Value, member);
+                    continue;
+                }
+
+                members[member] = value.Value;
+                values.Add(new EnumValueModel(value.Value, member));
+            }
+
+            var model = new EnumModel(syntax.Name.Value, Names.ToPascalCase(syntax.Name.Value), syntax.Description?.Value, values.ToEquatableArray());
+            result[syntax.Name.Value] = new EnumInfo(model, seenValues);
+        }
+
+        return result;
+    }
+
+    private TableBuilder? BuildTable(TableSyntax syntax, Dictionary<string, EnumInfo> enums, Dictionary<string, string> typeNames)
+    {
+        if (!CheckIdentifier(syntax.Name, "table"))
+        {
+            return null;
+        }
+
+        var entityName = Names.ToEntityName(syntax.Name.Value);
+        if (syntax.Entity is { } entityToken)
+        {
+            if (Names.IsValidCSharpIdentifier(entityToken.Value))
+            {
+                entityName = entityToken.Value;
+            }
+            else
+            {
+                Report(DiagnosticDescriptors.InvalidValue, entityToken.Location, entityToken.Value, "'entity'", "a C# type name such as Agent");
+            }
+        }
+
+        if (typeNames.TryGetValue(entityName, out var clash))
+        {
+            Report(DiagnosticDescriptors.GeneratedNameCollision, syntax.Entity?.Location ?? syntax.Name.Location,
+                "Names", clash, $"table '{syntax.Name.Value}'", entityName);
+        }
+        else
+        {
+            typeNames[entityName] = $"table '{syntax.Name.Value}'";
+        }
+
+        var table = new TableBuilder(syntax, entityName);
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var columnSyntax in syntax.Columns)
+        {
+            if (BuildColumn(syntax, columnSyntax, enums) is not { } column)
+            {
+                continue;
+            }
+
+            if (column.Model.PropertyName == entityName || EntityMemberNames.Contains(column.Model.PropertyName))
+            {
+                Report(DiagnosticDescriptors.GeneratedNameCollision, columnSyntax.Name.Location,
+                    "Names", $"column '{column.Model.Name}'", $"a member of entity {entityName}", column.Model.PropertyName);
+                continue;
+            }
+
+            if (properties.TryGetValue(column.Model.PropertyName, out var otherColumn))
+            {
+                Report(DiagnosticDescriptors.GeneratedNameCollision, columnSyntax.Name.Location,
+                    "Columns", otherColumn, column.Model.Name, column.Model.PropertyName);
+                continue;
+            }
+
+            properties[column.Model.PropertyName] = column.Model.Name;
+            table.Columns.Add(column);
+        }
+
+        BuildPrimaryKey(table);
+        BuildUniques(table);
+        BuildIndexes(table);
+        BuildChecks(table, enums);
+        return table;
+    }
+
+    private ColumnBuilder? BuildColumn(TableSyntax table, ColumnSyntax syntax, Dictionary<string, EnumInfo> enums)
+    {
+        if (!CheckIdentifier(syntax.Name, "column"))
+        {
+            return null;
+        }
+
+        var qualified = $"{table.Name.Value}.{syntax.Name.Value}";
+        if (syntax.Type is not { } typeToken)
+        {
+            return null; // reported by the reader
+        }
+
+        ColumnKind kind;
+        string? enumName = null;
+        if (BuiltInTypes.TryGetValue(typeToken.Value, out var builtIn))
+        {
+            kind = builtIn;
+        }
+        else if (enums.ContainsKey(typeToken.Value))
+        {
+            kind = ColumnKind.Enum;
+            enumName = typeToken.Value;
+        }
+        else
+        {
+            Report(DiagnosticDescriptors.UnknownType, typeToken.Location, qualified, typeToken.Value, string.Join(", ", BuiltInTypes.Keys));
+            return null;
+        }
+
+        var nullable = Bool(syntax.Nullable, "'nullable'") ?? false;
+        var primaryKey = Bool(syntax.PrimaryKey, "'primaryKey'") ?? false;
+        var unique = Bool(syntax.Unique, "'unique'") ?? false;
+        if (kind == ColumnKind.Id && nullable)
+        {
+            Report(DiagnosticDescriptors.InvalidValue, syntax.Nullable!.Location, "true", $"'nullable' of id column '{qualified}'", "false: an id is never null");
+        }
+
+        var model = new ColumnModel(
+            syntax.Name.Value,
+            Names.ToPascalCase(syntax.Name.Value),
+            kind,
+            enumName,
+            nullable,
+            BuildDefault(syntax, qualified, kind, enumName is null ? null : enums[enumName]),
+            syntax.Description?.Value);
+
+        var column = new ColumnBuilder(syntax, model, primaryKey || kind == ColumnKind.Id, unique);
+        BuildRange(column, qualified);
+        return column;
+    }
+
+    private DefaultModel? BuildDefault(ColumnSyntax syntax, string qualified, ColumnKind kind, EnumInfo? enumInfo)
+    {
+        if (syntax.Default is not { } token)
+        {
+            return null;
+        }
+
+        var typeName = syntax.Type!.Value;
+        string? problem = null;
+        DefaultModel? result = null;
+        switch (kind)
+        {
+            case ColumnKind.Text:
+                result = new DefaultModel(DefaultKind.Text, token.Value);
+                break;
+            case ColumnKind.Integer:
+            case ColumnKind.BigInt:
+                if (long.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer) &&
+                    (kind == ColumnKind.BigInt || (integer >= int.MinValue && integer <= int.MaxValue)))
+                {
+                    result = new DefaultModel(DefaultKind.Number, integer.ToString(CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    problem = kind == ColumnKind.Integer ? "expected a whole number that fits 32 bits" : "expected a whole number";
+                }
+
+                break;
+            case ColumnKind.Real:
+                if (double.TryParse(token.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && !double.IsInfinity(real))
+                {
+                    result = new DefaultModel(DefaultKind.Number, real.ToString("R", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    problem = "expected a number";
+                }
+
+                break;
+            case ColumnKind.Boolean:
+                if (token.Value is "true" or "false")
+                {
+                    result = new DefaultModel(DefaultKind.Boolean, token.Value);
+                }
+                else
+                {
+                    problem = "expected true or false";
+                }
+
+                break;
+            case ColumnKind.Timestamp:
+                if (token.Value == "now")
+                {
+                    result = new DefaultModel(DefaultKind.Now, string.Empty);
+                }
+                else
+                {
+                    problem = "the only timestamp default is 'now' (the time the row is inserted)";
+                }
+
+                break;
+            case ColumnKind.Json:
+                if (token.Value is "{}" or "[]")
+                {
+                    result = new DefaultModel(DefaultKind.Text, token.Value);
+                }
+                else
+                {
+                    problem = "a JSON default is '{}' or '[]' (quote it in YAML)";
+                }
+
+                break;
+            case ColumnKind.Enum:
+                if (enumInfo!.Values.Contains(token.Value))
+                {
+                    result = new DefaultModel(DefaultKind.EnumValue, token.Value);
+                }
+                else
+                {
+                    problem = $"it is not a value of enum '{enumInfo.Model.Name}' ({string.Join(", ", enumInfo.Model.Values.Select(v => v.Value))})";
+                }
+
+                break;
+            default:
+                problem = $"a {typeName} column takes no default";
+                break;
+        }
+
+        if (problem is not null)
+        {
+            Report(DiagnosticDescriptors.InvalidDefault, token.Location, token.Value, qualified, typeName, problem);
+        }
+
+        return result;
+    }
+
+    private void BuildRange(ColumnBuilder column, string qualified)
+    {
+        var syntax = column.Syntax;
+        if (syntax.Min is null && syntax.Max is null)
+        {
+            return;
+        }
+
+        var kind = column.Model.Kind;
+        var where = (syntax.Min ?? syntax.Max)!.Location;
+        if (kind is not (ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real))
+        {
+            Report(DiagnosticDescriptors.InvalidRange, where, qualified, $"'min' and 'max' apply to integer, bigint and real columns, not {syntax.Type!.Value}");
+            return;
+        }
+
+        var min = Number(syntax.Min, kind, qualified);
+        var max = Number(syntax.Max, kind, qualified);
+        if (min is { } low && max is { } high && low.Value > high.Value)
+        {
+            Report(DiagnosticDescriptors.InvalidRange, syntax.Max!.Location, qualified, $"'min' ({low.Text}) is greater than 'max' ({high.Text})");
+            return;
+        }
+
+        if ((syntax.Min is null || min is not null) && (syntax.Max is null || max is not null))
+        {
+            column.Range = new RangeRule(min?.Text, max?.Text);
+        }
+    }
+
+    private (double Value, string Text)? Number(Token? token, ColumnKind kind, string qualified)
+    {
+        if (token is null)
+        {
+            return null;
+        }
+
+        if (kind == ColumnKind.Real)
+        {
+            if (double.TryParse(token.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && !double.IsInfinity(real))
+            {
+                return (real, real.ToString("R", CultureInfo.InvariantCulture));
+            }
+        }
+        else if (long.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            return (integer, integer.ToString(CultureInfo.InvariantCulture));
+        }
+
+        Report(DiagnosticDescriptors.InvalidRange, token.Location, qualified, $"'{token.Value}' is not a {(kind == ColumnKind.Real ? "number" : "whole number")}");
+        return null;
+    }
+
+    private void BuildPrimaryKey(TableBuilder table)
+    {
+        var syntax = table.Syntax;
+        var idColumns = table.Columns.Where(c => c.Model.Kind == ColumnKind.Id).ToList();
+        var marked = table.Columns.Where(c => c.IsPrimaryKey).ToList();
+        if (idColumns.Count > 1 || (idColumns.Count == 1 && (marked.Count > 1 || syntax.PrimaryKey is not null)))
+        {
+            var offender = idColumns.Count > 1 ? idColumns[1] : idColumns[0];
+            Report(DiagnosticDescriptors.IdTypeNotSolePrimaryKey, offender.Syntax.Type!.Location, $"{table.Name}.{offender.Model.Name}");
+            return;
+        }
+
+        var name = Names.Fit($"pk_{table.Name}");
+        if (syntax.PrimaryKey is { } listed)
+        {
+            if (marked.Count > 0)
+            {
+                Report(DiagnosticDescriptors.InvalidValue, marked[0].Syntax.PrimaryKey!.Location, "primaryKey",
+                    $"column '{table.Name}.{marked[0].Model.Name}'", $"no column-level primaryKey when table '{table.Name}' lists 'primaryKey'");
+                return;
+            }
+
+            if (listed.Count == 0)
+            {
+                Report(DiagnosticDescriptors.EmptyIndex, syntax.PrimaryKeyLocation!, "The primary key", table.Name);
+                return;
+            }
+
+            var columns = ResolveColumns(table, listed, "The primary key");
+            if (columns is not null)
+            {
+                table.PrimaryKey = new PrimaryKeyModel(name, columns.ToEquatableArray(), IsIdentity: false);
+            }
+
+            return;
+        }
+
+        if (marked.Count == 0)
+        {
+            Report(DiagnosticDescriptors.MissingPrimaryKey, syntax.Name.Location, table.Name);
+            return;
+        }
+
+        table.PrimaryKey = new PrimaryKeyModel(name, marked.Select(c => c.Model.Name).ToEquatableArray(), IsIdentity: idColumns.Count == 1);
+    }
+
+    private void BuildUniques(TableBuilder table)
+    {
+        foreach (var column in table.Columns.Where(c => c.IsUnique))
+        {
+            table.Uniques.Add((new UniqueModel(Names.Fit($"uq_{table.Name}_{column.Model.Name}"), new[] { column.Model.Name }.ToEquatableArray()),
+                column.Syntax.Unique!.Location));
+        }
+
+        foreach (var key in table.Syntax.Uniques)
+        {
+            if (key.Columns.Count == 0)
+            {
+                Report(DiagnosticDescriptors.EmptyIndex, key.Location, "A unique constraint", table.Name);
+                continue;
+            }
+
+            var columns = ResolveColumns(table, key.Columns, "A unique constraint");
+            if (columns is null)
+            {
+                continue;
+            }
+
+            var name = key.Name is { } nameToken && CheckIdentifier(nameToken, "constraint")
+                ? nameToken.Value
+                : Names.Fit($"uq_{table.Name}_{string.Join("_", columns)}");
+            table.Uniques.Add((new UniqueModel(name, columns.ToEquatableArray()), key.Name?.Location ?? key.Location));
+        }
+    }
+
+    private void BuildIndexes(TableBuilder table)
+    {
+        foreach (var index in table.Syntax.Indexes)
+        {
+            if (index.Columns.Count == 0)
+            {
+                if (index.HasColumnsKey)
+                {
+                    Report(DiagnosticDescriptors.EmptyIndex, index.Location, "An index", table.Name);
+                }
+
+                continue;
+            }
+
+            var columns = new List<IndexColumnModel>();
+            var indexName = index.Name?.Value;
+            foreach (var token in index.Columns)
+            {
+                var parts = token.Value.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+                var descending = false;
+                if (parts.Length == 2 && (parts[1] is "asc" or "desc" or "ASC" or "DESC"))
+                {
+                    descending = parts[1] is "desc" or "DESC";
+                }
+                else if (parts.Length != 1)
+                {
+                    Report(DiagnosticDescriptors.InvalidValue, token.Location, token.Value, "an index column", "a column name, optionally followed by 'asc' or 'desc'");
+                    columns = null;
+                    break;
+                }
+
+                if (parts.Length == 0 || !table.HasColumn(parts[0]))
+                {
+                    Report(DiagnosticDescriptors.IndexColumnMissing, token.Location,
+                        indexName ?? $"on {table.Name}", parts.Length == 0 ? token.Value : parts[0], table.Name);
+                    columns = null;
+                    break;
+                }
+
+                columns.Add(new IndexColumnModel(parts[0], descending));
+            }
+
+            if (columns is null)
+            {
+                continue;
+            }
+
+            var unique = Bool(index.Unique, "'unique'") ?? false;
+            var name = index.Name is { } nameToken
+                ? (CheckIdentifier(nameToken, "index") ? nameToken.Value : null)
+                : Names.Fit($"ix_{table.Name}_{string.Join("_", columns.Select(c => c.Column))}");
+            if (name is not null)
+            {
+                table.Indexes.Add((new IndexModel(name, columns.ToEquatableArray(), unique, index.Description?.Value), index.Name?.Location ?? index.Location));
+            }
+        }
+    }
+
+    private static void BuildChecks(TableBuilder table, Dictionary<string, EnumInfo> enums)
+    {
+        foreach (var column in table.Columns)
+        {
+            var model = column.Model;
+            CheckRule? rule = model.Kind switch
+            {
+                ColumnKind.Enum => new InListRule(enums[model.EnumName!].Model.Values.Select(v => v.Value).ToEquatableArray()),
+                ColumnKind.Boolean => new BooleanRule(),
+                ColumnKind.Json => new JsonValidRule(),
+                _ => null,
+            };
+            if (rule is not null)
+            {
+                table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}"), model.Name, rule));
+            }
+
+            if (column.Range is { } range)
+            {
+                table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}_range"), model.Name, range));
+            }
+        }
+    }
+
+    private void ResolveForeignKeys(TableBuilder table, Dictionary<string, TableBuilder> tables, HashSet<string> declaredTables)
+    {
+        foreach (var column in table.Columns)
+        {
+            var syntax = column.Syntax;
+            if (syntax.References is not { } reference)
+            {
+                if (syntax.OnDelete is { } stray)
+                {
+                    Report(DiagnosticDescriptors.InvalidValue, stray.Location, stray.Value, $"'onDelete' of column '{table.Name}.{column.Model.Name}'", "'references' beside it");
+                }
+
+                continue;
+            }
+
+            var qualified = $"{table.Name}.{column.Model.Name}";
+            var parts = reference.Value.Split('.');
+            if (parts.Length > 2 || parts.Any(p => p.Length == 0))
+            {
+                Report(DiagnosticDescriptors.InvalidValue, reference.Location, reference.Value, $"'references' of column '{qualified}'", "'table' or 'table.column'");
+                continue;
+            }
+
+            if (!tables.TryGetValue(parts[0], out var target))
+            {
+                if (!declaredTables.Contains(parts[0]))
+                {
+                    Report(DiagnosticDescriptors.MissingTable, reference.Location, $"Column '{qualified}'", parts[0]);
+                }
+
+                continue; // a declared but invalid table was reported where it is declared
+            }
+
+            string targetColumnName;
+            if (parts.Length == 2)
+            {
+                targetColumnName = parts[1];
+            }
+            else if (target.PrimaryKey is { Columns.Count: 1 } pk)
+            {
+                targetColumnName = pk.Columns[0];
+            }
+            else
+            {
+                Report(DiagnosticDescriptors.ForeignKeyTargetNotKey, reference.Location, qualified, parts[0]);
+                continue;
+            }
+
+            if (target.Column(targetColumnName) is not { } targetColumn)
+            {
+                Report(DiagnosticDescriptors.MissingColumn, reference.Location, $"Column '{qualified}'", targetColumnName, target.Name);
+                continue;
+            }
+
+            var isKey = (target.PrimaryKey is { Columns.Count: 1 } key && key.Columns[0] == targetColumnName) ||
+                        target.Uniques.Any(u => u.Model.Columns.Count == 1 && u.Model.Columns[0] == targetColumnName);
+            if (!isKey)
+            {
+                Report(DiagnosticDescriptors.ForeignKeyTargetNotKey, reference.Location, qualified, $"{target.Name}.{targetColumnName}");
+                continue;
+            }
+
+            var expectedKind = targetColumn.Model.Kind == ColumnKind.Id ? ColumnKind.BigInt : targetColumn.Model.Kind;
+            if (column.Model.Kind != expectedKind || column.Model.EnumName != targetColumn.Model.EnumName)
+            {
+                var expected = expectedKind == ColumnKind.BigInt ? "bigint" : targetColumn.Syntax.Type!.Value;
+                Report(DiagnosticDescriptors.ForeignKeyTypeMismatch, syntax.Type!.Location,
+                    qualified, syntax.Type.Value, $"{target.Name}.{targetColumnName}", targetColumn.Syntax.Type!.Value, expected);
+                continue;
+            }
+
+            var onDelete = Action(syntax.OnDelete, column, "Delete");
+            var onUpdate = Action(syntax.OnUpdate, column, "Update");
+            if (onDelete is null || onUpdate is null)
+            {
+                continue;
+            }
+
+            table.ForeignKeys.Add(new ForeignKeyModel(
+                Names.Fit($"fk_{table.Name}_{column.Model.Name}"),
+                new[] { column.Model.Name }.ToEquatableArray(),
+                target.Name,
+                new[] { targetColumnName }.ToEquatableArray(),
+                onDelete.Value,
+                onUpdate.Value));
+        }
+    }
+
+    private ReferentialAction? Action(Token? token, ColumnBuilder column, string which)
+    {
+        if (token is null)
+        {
+            return ReferentialAction.NoAction;
+        }
+
+        var index = Array.IndexOf(ActionNames, token.Value);
+        if (index < 0)
+        {
+            Report(DiagnosticDescriptors.InvalidValue, token.Location, token.Value, $"'on{which}'", string.Join(", ", ActionNames));
+            return null;
+        }
+
+        var action = (ReferentialAction)index;
+        if (action == ReferentialAction.SetNull && !column.Model.Nullable)
+        {
+            Report(DiagnosticDescriptors.SetNullOnRequiredColumn, token.Location, column.Model.Name, which);
+            return null;
+        }
+
+        return action;
+    }
+
+    /// <summary>Index and constraint names share one namespace per database schema on both backends.</summary>
+    private void CheckGlobalIndexNames(List<TableBuilder> tables)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var table in tables)
+        {
+            if (table.PrimaryKey is { } pk)
+            {
+                seen.Add(pk.Name);
+            }
+        }
+
+        foreach (var table in tables)
+        {
+            foreach (var (unique, location) in table.Uniques.ToList())
+            {
+                if (!seen.Add(unique.Name))
+                {
+                    Report(DiagnosticDescriptors.DuplicateName, location, "Constraint or index name", unique.Name, string.Empty);
+                    table.Uniques.RemoveAll(u => ReferenceEquals(u.Model, unique));
+                }
+            }
+        }
+
+        foreach (var table in tables)
+        {
+            foreach (var (index, location) in table.Indexes.ToList())
+            {
+                if (!seen.Add(index.Name))
+                {
+                    Report(DiagnosticDescriptors.DuplicateName, location, "Index name", index.Name, string.Empty);
+                    table.Indexes.RemoveAll(i => ReferenceEquals(i.Model, index));
+                }
+            }
+        }
+    }
+
+    /// <summary>Parents before children (self-references aside), otherwise in the order written.</summary>
+    private List<TableBuilder> OrderByDependencies(List<TableBuilder> tables)
+    {
+        var ordered = new List<TableBuilder>();
+        var placed = new HashSet<string>(StringComparer.Ordinal);
+        var remaining = new List<TableBuilder>(tables);
+        while (remaining.Count > 0)
+        {
+            var next = remaining.FirstOrDefault(t => t.ForeignKeys.All(fk => fk.ReferencedTable == t.Name || placed.Contains(fk.ReferencedTable)));
+            if (next is null)
+            {
+                var cycle = string.Join(", ", remaining.Select(t => $"'{t.Name}'"));
+                Report(DiagnosticDescriptors.ForeignKeyCycle, remaining[0].Syntax.Name.Location, cycle);
+                ordered.AddRange(remaining);
+                break;
+            }
+
+            ordered.Add(next);
+            placed.Add(next.Name);
+            remaining.Remove(next);
+        }
+
+        return ordered;
+    }
+
+    private List<string>? ResolveColumns(TableBuilder table, List<Token> tokens, string what)
+    {
+        var result = new List<string>();
+        foreach (var token in tokens)
+        {
+            if (!table.HasColumn(token.Value))
+            {
+                Report(DiagnosticDescriptors.MissingColumn, token.Location, what, token.Value, table.Name);
+                return null;
+            }
+
+            if (result.Contains(token.Value))
+            {
+                Report(DiagnosticDescriptors.DuplicateName, token.Location, "Column", token.Value, $" in {what.ToLowerInvariant()}");
+                return null;
+            }
+
+            result.Add(token.Value);
+        }
+
+        return result;
+    }
+
+    private bool? Bool(Token? token, string what)
+    {
+        if (token is null)
+        {
+            return null;
+        }
+
+        switch (token.Value)
+        {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                Report(DiagnosticDescriptors.InvalidValue, token.Location, token.Value, what, "true or false");
+                return null;
+        }
+    }
+
+    private bool CheckIdentifier(Token token, string what)
+    {
+        if (!Names.IsValidIdentifier(token.Value))
+        {
+            Report(DiagnosticDescriptors.InvalidIdentifier, token.Location, token.Value, what);
+            return false;
+        }
+
+        if (Names.IsReserved(token.Value))
+        {
+            Report(DiagnosticDescriptors.ReservedIdentifier, token.Location, token.Value, what);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void Report(DiagnosticDescriptor descriptor, LocationInfo location, params string[] args) =>
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));
+
+    private sealed record EnumInfo(EnumModel Model, HashSet<string> Values);
+
+    private sealed class ColumnBuilder
+    {
+        public ColumnBuilder(ColumnSyntax syntax, ColumnModel model, bool isPrimaryKey, bool isUnique)
+        {
+            Syntax = syntax;
+            Model = model;
+            IsPrimaryKey = isPrimaryKey;
+            IsUnique = isUnique;
+        }
+
+        public ColumnSyntax Syntax { get; }
+        public ColumnModel Model { get; }
+        public bool IsPrimaryKey { get; }
+        public bool IsUnique { get; }
+        public RangeRule? Range { get; set; }
+    }
+
+    private sealed class TableBuilder
+    {
+        public TableBuilder(TableSyntax syntax, string entityName)
+        {
+            Syntax = syntax;
+            EntityName = entityName;
+        }
+
+        public TableSyntax Syntax { get; }
+        public string Name => Syntax.Name.Value;
+        public string EntityName { get; }
+        public List<ColumnBuilder> Columns { get; } = new();
+        public PrimaryKeyModel? PrimaryKey { get; set; }
+        public List<(UniqueModel Model, LocationInfo Location)> Uniques { get; } = new();
+        public List<ForeignKeyModel> ForeignKeys { get; } = new();
+        public List<CheckModel> Checks { get; } = new();
+        public List<(IndexModel Model, LocationInfo Location)> Indexes { get; } = new();
+
+        public bool HasColumn(string name) => Column(name) is not null;
+
+        public ColumnBuilder? Column(string name) => Columns.FirstOrDefault(c => c.Model.Name == name);
+
+        public TableModel ToModel() => new(
+            Name,
+            EntityName,
+            Syntax.Description?.Value,
+            Columns.Select(c => c.Model).ToEquatableArray(),
+            PrimaryKey!,
+            Uniques.Select(u => u.Model).ToEquatableArray(),
+            ForeignKeys.ToEquatableArray(),
+            Checks.ToEquatableArray(),
+            Indexes.Select(i => i.Model).ToEquatableArray());
+    }
+}

@@ -1,0 +1,221 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using AgentHive.Runtime.Configuration;
+using AgentHive.Runtime.Sqlite;
+using FluentMigrator.Runner;
+using FluentMigrator.Runner.Processors;
+using FluentMigrator.Runner.Processors.SQLite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AgentHive.Runtime.Migrations;
+
+/// <summary>
+/// Runs the generated FluentMigrator migrations against the configured database: upgrade, downgrade,
+/// status, and the SQL an upgrade would run. Each version and its history row commit together.
+/// </summary>
+public sealed class SchemaMigrator
+{
+    private readonly DatabaseOptions _options;
+    private readonly DatabaseProvider _provider;
+    private readonly Assembly _migrations;
+
+    /// <summary>Creates a migrator for the migrations compiled into <paramref name="migrationsAssembly"/>.</summary>
+    public SchemaMigrator(DatabaseOptions options, Assembly migrationsAssembly)
+    {
+        _options = options;
+        _provider = options.ParsedProvider;
+        _migrations = migrationsAssembly;
+        if (_provider == DatabaseProvider.Sqlite)
+        {
+            SqliteConnectionSetup.EnsureSupportedVersion();
+        }
+    }
+
+    /// <summary>The target, described without secrets.</summary>
+    public string Target => ConnectionStrings.Describe(_provider, _options.ConnectionString);
+
+    /// <summary>Every version the build knows, with whether the database has applied it.</summary>
+    public IReadOnlyList<MigrationState> Status()
+    {
+        if (IsMissingSqliteFile())
+        {
+            return Known(_ => false);
+        }
+
+        return WithRunner(null, runner => Known(runner.HasApplied));
+    }
+
+    /// <summary>Applies pending versions up to <paramref name="targetVersion"/> (latest when null), one at a time.</summary>
+    public IReadOnlyList<MigrationStep> Up(long? targetVersion = null, Action<MigrationState>? starting = null, Action<MigrationStep>? finished = null)
+    {
+        return WithRunner(null, runner =>
+        {
+            var steps = new List<MigrationStep>();
+            foreach (var state in Known(runner.HasApplied).Where(s => !s.Applied && (targetVersion is null || s.Version <= targetVersion)))
+            {
+                starting?.Invoke(state);
+                var watch = Stopwatch.StartNew();
+                runner.Runner.MigrateUp(state.Version);
+                var step = new MigrationStep(state.Version, state.Description, watch.Elapsed);
+                finished?.Invoke(step);
+                steps.Add(step);
+            }
+
+            return steps;
+        });
+    }
+
+    /// <summary>Reverts applied versions above <paramref name="targetVersion"/>, newest first (0 reverts all).</summary>
+    public IReadOnlyList<MigrationStep> Down(long targetVersion, Action<MigrationState>? starting = null, Action<MigrationStep>? finished = null)
+    {
+        return WithRunner(null, runner =>
+        {
+            var steps = new List<MigrationStep>();
+            var applied = Known(runner.HasApplied).Where(s => s.Applied && s.Version > targetVersion).OrderByDescending(s => s.Version).ToList();
+            for (var i = 0; i < applied.Count; i++)
+            {
+                var state = applied[i];
+                starting?.Invoke(state);
+                var watch = Stopwatch.StartNew();
+                var below = i + 1 < applied.Count ? applied[i + 1].Version : targetVersion;
+                runner.Runner.MigrateDown(below);
+                var step = new MigrationStep(state.Version, state.Description, watch.Elapsed);
+                finished?.Invoke(step);
+                steps.Add(step);
+            }
+
+            return steps;
+        });
+    }
+
+    /// <summary>Writes the SQL that <see cref="Up"/> would run, history statements included, without running it.</summary>
+    public void Script(TextWriter output, long? targetVersion = null)
+    {
+        // A SQLite file that does not exist yet is empty: preview against memory rather than create the file.
+        var connectionString = IsMissingSqliteFile() ? "Data Source=:memory:" : _options.ConnectionString;
+        WithRunner(output, runner =>
+        {
+            if (targetVersion is { } to)
+            {
+                runner.Runner.MigrateUp(to);
+            }
+            else
+            {
+                runner.Runner.MigrateUp();
+            }
+
+            return 0;
+        }, connectionString);
+    }
+
+    private IReadOnlyList<MigrationState> Known(Func<long, bool> isApplied)
+    {
+        using var services = BuildServices(null, _options.ConnectionString, preview: true);
+        using var scope = services.CreateScope();
+        var loader = scope.ServiceProvider.GetRequiredService<IMigrationInformationLoader>();
+        return loader.LoadMigrations()
+            .Select(pair => new MigrationState(pair.Key, pair.Value.Description ?? string.Empty, isApplied(pair.Key)))
+            .OrderBy(s => s.Version)
+            .ToList();
+    }
+
+    private T WithRunner<T>(TextWriter? script, Func<RunnerContext, T> action, string? connectionString = null)
+    {
+        using var services = BuildServices(script, connectionString ?? _options.ConnectionString, preview: script is not null);
+        using var scope = services.CreateScope();
+        var runner = scope.ServiceProvider.GetRequiredService<IMigrationRunner>();
+        var versions = scope.ServiceProvider.GetRequiredService<IVersionLoader>();
+        try
+        {
+            return action(new RunnerContext(runner, versions));
+        }
+        finally
+        {
+            if (_provider == DatabaseProvider.Sqlite)
+            {
+                // Release the file: pooled connections would otherwise keep it open after we return.
+                SqliteConnection.ClearAllPools();
+            }
+        }
+    }
+
+    private ServiceProvider BuildServices(TextWriter? script, string connectionString, bool preview)
+    {
+        var services = new ServiceCollection()
+            .AddFluentMigratorCore()
+            .ConfigureRunner(runner =>
+            {
+                if (_provider == DatabaseProvider.Sqlite)
+                {
+                    runner.AddSQLite();
+                }
+                else
+                {
+                    runner.AddPostgres();
+                }
+
+                runner.WithGlobalConnectionString(connectionString)
+                    .WithVersionTable(new AgentHiveVersionTable())
+                    .ScanIn(_migrations).For.Migrations();
+            })
+            .Configure<ProcessorOptions>(o => o.PreviewOnly = preview)
+            .AddLogging(logging =>
+            {
+                logging.ClearProviders();
+                if (script is not null)
+                {
+                    logging.AddProvider(new SqlScriptLogger(script));
+                }
+            });
+
+        if (_provider == DatabaseProvider.Sqlite)
+        {
+            services.AddScoped<SQLiteDbFactory>(sp => new ConfiguredSqliteDbFactory(sp, _options.SqliteBusyTimeoutSeconds));
+        }
+
+        return services.BuildServiceProvider(validateScopes: false);
+    }
+
+    private bool IsMissingSqliteFile()
+    {
+        if (_provider != DatabaseProvider.Sqlite)
+        {
+            return false;
+        }
+
+        var builder = new SqliteConnectionStringBuilder(_options.ConnectionString);
+        return builder.Mode != SqliteOpenMode.Memory && builder.DataSource is not (":memory:" or "") && !File.Exists(builder.DataSource);
+    }
+
+    private sealed class RunnerContext
+    {
+        private readonly IVersionLoader _versions;
+
+        public RunnerContext(IMigrationRunner runner, IVersionLoader versions)
+        {
+            Runner = runner;
+            _versions = versions;
+        }
+
+        public IMigrationRunner Runner { get; }
+
+        private bool _loaded;
+
+        public bool HasApplied(long version)
+        {
+            if (!_loaded)
+            {
+                _versions.LoadVersionInfo();
+                _loaded = true;
+            }
+
+            return _versions.VersionInfo.HasAppliedMigration(version);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System;
+using System.Data;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace AgentHive.Runtime.Sqlite;
+
+/// <summary>
+/// Makes every SQLite connection safe for many concurrent writers: foreign keys enforced, WAL journal,
+/// a busy timeout instead of the driver's 150 ms sleep-and-retry, and synchronous=NORMAL.
+/// </summary>
+/// <remarks>
+/// WAL with synchronous=NORMAL never corrupts and survives application crashes; after a power loss the
+/// last transactions before the loss may be missing. That trade buys write throughput for 50+ agents.
+/// </remarks>
+public static class SqliteConnectionSetup
+{
+    /// <summary>The first SQLite release with the WAL-reset corruption fix.</summary>
+    public static readonly Version MinimumVersion = new(3, 51, 3);
+
+    /// <summary>Opens a connection and applies the pragmas.</summary>
+    public static SqliteConnection Open(string connectionString, int busyTimeoutSeconds = 5)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            Apply(connection, busyTimeoutSeconds);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Applies the pragmas to an open connection (outside any transaction, where they take effect).</summary>
+    public static void Apply(SqliteConnection connection, int busyTimeoutSeconds = 5)
+    {
+        using var command = connection.CreateCommand();
+        var busyMilliseconds = (busyTimeoutSeconds * 1000).ToString(CultureInfo.InvariantCulture);
+        command.CommandText =
+            $"PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+        command.ExecuteNonQuery();
+        if (!IsInMemory(connection))
+        {
+            command.CommandText = "PRAGMA journal_mode = WAL;";
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The SQLite library version this process uses.</summary>
+    public static Version LibraryVersion()
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "select sqlite_version()";
+        return Version.Parse((string)command.ExecuteScalar()!);
+    }
+
+    /// <summary>Throws when the SQLite library predates <see cref="MinimumVersion"/>.</summary>
+    public static void EnsureSupportedVersion()
+    {
+        var version = LibraryVersion();
+        if (version < MinimumVersion)
+        {
+            throw new InvalidOperationException(
+                $"SQLite {version} is loaded, but {MinimumVersion} or later is required: older releases can corrupt a WAL " +
+                "database when two connections write or checkpoint at once. Reference SQLitePCLRaw.bundle_e_sqlite3 2.1.12 or later.");
+        }
+    }
+
+    private static bool IsInMemory(SqliteConnection connection)
+    {
+        var builder = new SqliteConnectionStringBuilder(connection.ConnectionString);
+        return builder.Mode == SqliteOpenMode.Memory || builder.DataSource is ":memory:" or "";
+    }
+
+    internal static void ApplyOnOpen(object? sender, StateChangeEventArgs e, int busyTimeoutSeconds)
+    {
+        if (e.CurrentState == ConnectionState.Open && e.OriginalState != ConnectionState.Open && sender is SqliteConnection connection)
+        {
+            Apply(connection, busyTimeoutSeconds);
+        }
+    }
+}
