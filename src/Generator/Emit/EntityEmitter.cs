@@ -26,7 +26,7 @@ internal static class EntityEmitter
 
         foreach (var column in table.Columns)
         {
-            w.Summary(column.Description ?? $"Column <c>{column.Name}</c>.");
+            w.Summary(column.Description ?? $"Column {column.Name}.");
             var required = !column.Nullable && column.Default is null && column.Kind != ColumnKind.Id ? "required " : string.Empty;
             var initializer = CSharpTypes.Initializer(schema, column);
             var line = $"public {required}{CSharpTypes.PropertyType(schema, column)} {column.PropertyName} {{ get; init; }}";

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using AgentHive.Generator.Diagnostics;
@@ -17,6 +18,7 @@ internal sealed class YamlTreeReader
     private readonly List<DiagnosticInfo> _diagnostics;
     private readonly Dictionary<string, YamlNode> _anchors = new();
     private IParser _parser = null!;
+    private Mark _lastEnd = Mark.Empty;
 
     private YamlTreeReader(string filePath, List<DiagnosticInfo> diagnostics)
     {
@@ -48,12 +50,22 @@ internal sealed class YamlTreeReader
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.YamlSyntax, location, Clean(ex.Message)));
             return null;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner occasionally fails without a position on malformed input: point just
+            // after the last thing it read, which is where the input stopped making sense.
+            var mark = reader._lastEnd;
+            var location = new LocationInfo(filePath, Math.Max(1, (int)mark.Line), Math.Max(1, (int)mark.Column));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.YamlSyntax, location, "the YAML parser could not continue after this point"));
+            return null;
+        }
     }
 
     private YamlNode ReadNode()
     {
         var current = _parser.Current!;
         var location = At(current.Start);
+        _lastEnd = current.End;
         switch (current)
         {
             case AnchorAlias alias:

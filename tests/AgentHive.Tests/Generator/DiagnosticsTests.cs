@@ -1,0 +1,355 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace AgentHive.Tests.Generator;
+
+/// <summary>
+/// Each bad schema marks with » the exact place its diagnostic must point at; the marker is removed
+/// before the generator sees the text, and its line and column become the expected position.
+/// </summary>
+public class DiagnosticsTests
+{
+    private const string Marker = "»";
+
+    public static TheoryData<string, string, string> BadSchemas => new()
+    {
+        { "yaml syntax error", "AH0001", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: { type»: text
+                  status: text
+            """ },
+        { "yaml indentation error", "AH0001", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                 »name: text
+            """ },
+        { "unknown type", "AH0010", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: »strng
+            """ },
+        { "reference to a missing table", "AH0015", """
+            version: 1
+            tables:
+              tasks:
+                columns:
+                  id: id
+                  agent_id: { type: bigint, references: »agentz }
+            """ },
+        { "reference to a missing column", "AH0016", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+              tasks:
+                columns:
+                  id: id
+                  agent_id: { type: bigint, references: »agents.uid }
+            """ },
+        { "duplicate table", "AH0013", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+              »agents:
+                columns:
+                  id: id
+            """ },
+        { "duplicate column", "AH0013", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: text
+                  »name: text
+            """ },
+        { "duplicate index name", "AH0013", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: text
+                indexes:
+                  - name: ix_agents_name
+                    columns: [name]
+              tasks:
+                columns:
+                  id: id
+                  title: text
+                indexes:
+                  - name: »ix_agents_name
+                    columns: [title]
+            """ },
+        { "index on a missing column", "AH0017", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                indexes:
+                  - columns: [»status]
+            """ },
+        { "invalid identifier", "AH0011", """
+            version: 1
+            tables:
+              »Agents:
+                columns:
+                  id: id
+            """ },
+        { "invalid column identifier", "AH0011", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  »first-name: text
+            """ },
+        { "reserved identifier", "AH0012", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  »order: integer
+            """ },
+        { "reserved table name", "AH0012", """
+            version: 1
+            tables:
+              »user:
+                columns:
+                  id: id
+            """ },
+        { "missing primary key", "AH0014", """
+            version: 1
+            tables:
+              »agents:
+                columns:
+                  name: text
+            """ },
+        { "unknown key (typo)", "AH0005", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: { type: text, »nulable: true }
+            """ },
+        { "missing version", "AH0006", """
+            »tables:
+              agents:
+                columns:
+                  id: id
+            """ },
+        { "bad version", "AH0028", """
+            version: »one
+            tables:
+              agents:
+                columns:
+                  id: id
+            """ },
+        { "column without type", "AH0006", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: »{ nullable: true }
+            """ },
+        { "foreign key type mismatch", "AH0018", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+              tasks:
+                columns:
+                  id: id
+                  agent_id: { type: »text, references: agents }
+            """ },
+        { "enum default not a member", "AH0020", """
+            version: 1
+            enums:
+              agent_status: [idle, busy]
+            tables:
+              agents:
+                columns:
+                  id: id
+                  status: { type: agent_status, default: »sleeping }
+            """ },
+        { "set null on required column", "AH0023", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+              tasks:
+                columns:
+                  id: id
+                  agent_id: { type: bigint, references: agents, onDelete: »setNull }
+            """ },
+        { "unknown referential action", "AH0007", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+              tasks:
+                columns:
+                  id: id
+                  agent_id: { type: bigint, references: agents, onDelete: »explode }
+            """ },
+        { "min greater than max", "AH0022", """
+            version: 1
+            tables:
+              tasks:
+                columns:
+                  id: id
+                  priority: { type: integer, min: 10, max: »1 }
+            """ },
+        { "range on text", "AH0022", """
+            version: 1
+            tables:
+              tasks:
+                columns:
+                  id: id
+                  title: { type: text, min: »1 }
+            """ },
+        { "two id columns", "AH0024", """
+            version: 1
+            tables:
+              tasks:
+                columns:
+                  id: id
+                  other_id: »id
+            """ },
+        { "empty enum", "AH0025", """
+            version: 1
+            enums:
+              »agent_status: []
+            tables:
+              agents:
+                columns:
+                  id: id
+            """ },
+        { "bad enum value", "AH0026", """
+            version: 1
+            enums:
+              agent_status: [idle, »Busy Now]
+            tables:
+              agents:
+                columns:
+                  id: id
+            """ },
+        { "columns not a mapping", "AH0004", """
+            version: 1
+            tables:
+              agents:
+                columns: »[id, name]
+            """ },
+        { "foreign key cycle", "AH0027", """
+            version: 1
+            tables:
+              »a:
+                columns:
+                  id: id
+                  b_id: { type: bigint, references: b }
+              b:
+                columns:
+                  id: id
+                  a_id: { type: bigint, references: a }
+            """ },
+        { "property name collides with entity name", "AH0021", """
+            version: 1
+            tables:
+              notes:
+                columns:
+                  id: id
+                  »note: text
+            """ },
+        { "boolean that is not a boolean", "AH0007", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: { type: text, nullable: »maybe }
+            """ },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSchemas))]
+    public void Bad_schema_reports_code_at_position(string why, string code, string markedSchema)
+    {
+        var (schema, line, column) = Unmark(markedSchema);
+
+        var run = GeneratorHarness.Run(schema);
+
+        Assert.Null(run.Result.Results.Single().Exception);
+        Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Id == "AD0001");
+        var matching = run.GeneratorDiagnostics.Where(d => d.Id == code).ToList();
+        Assert.True(matching.Count > 0, $"{why}: expected {code}, got {Describe(run.GeneratorDiagnostics)}");
+        var span = matching[0].Location.GetLineSpan();
+        Assert.Equal(GeneratorHarness.SchemaPath, span.Path);
+        Assert.True((line, column) == (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1),
+            $"{why}: {code} at ({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}), expected ({line},{column}): {matching[0].GetMessage()}");
+        Assert.Equal(DiagnosticSeverity.Error, matching[0].Severity);
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void Every_descriptor_has_a_unique_id_and_an_actionable_message()
+    {
+        var descriptors = AgentHive.Generator.Diagnostics.DiagnosticDescriptors.Descriptors.ToList();
+
+        Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
+        Assert.All(descriptors, d => Assert.Matches("^AH[0-9]{4}$", d.Id));
+        Assert.All(descriptors, d => Assert.False(string.IsNullOrWhiteSpace(d.MessageFormat.ToString())));
+    }
+
+    [Fact]
+    public void Agent_Hive_schema_compiles_without_diagnostics()
+    {
+        var path = System.IO.Path.Combine(RepositoryRoot(), "schema.yaml");
+        var run = GeneratorHarness.Run(System.IO.File.ReadAllText(path));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        Assert.Equal(13, run.Sources.Keys.Count(k => k.StartsWith("AgentHive.Entities.", StringComparison.Ordinal) && !IsEnum(k)));
+
+        static bool IsEnum(string hint) => hint.EndsWith("Status.g.cs", StringComparison.Ordinal) ||
+            hint.EndsWith("Type.g.cs", StringComparison.Ordinal) || hint.EndsWith("Severity.g.cs", StringComparison.Ordinal);
+    }
+
+    internal static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
+        System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, "..", "..", ".."));
+
+    private static (string Schema, int Line, int Column) Unmark(string marked)
+    {
+        var index = marked.IndexOf(Marker, StringComparison.Ordinal);
+        Assert.True(index >= 0, "test schema has no marker");
+        var before = marked.Substring(0, index);
+        var line = before.Count(c => c == '\n') + 1;
+        var column = index - (before.LastIndexOf('\n') + 1) + 1;
+        return (marked.Remove(index, Marker.Length), line, column);
+    }
+
+    private static string Describe(IEnumerable<Diagnostic> diagnostics) =>
+        string.Join("; ", diagnostics.Select(d => $"{d.Id} {d.Location.GetLineSpan().StartLinePosition} {d.GetMessage()}").DefaultIfEmpty("nothing"));
+}

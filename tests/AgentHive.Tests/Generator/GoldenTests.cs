@@ -1,0 +1,89 @@
+using System.Linq;
+using Xunit;
+
+namespace AgentHive.Tests.Generator;
+
+public class GoldenTests
+{
+    // Small, but it uses every construct the generator has: enum with default, id and composite keys,
+    // self-reference, cascades, nullable, ranges, JSON, boolean, timestamp default, unique, descending index.
+    public const string SmallSchema = """
+        schema: shop
+        namespace: Shop
+        version: 1
+        description: Small shop
+        enums:
+          order_status: [new, paid, shipped, cancelled]
+        tables:
+          customers:
+            columns:
+              id: id
+              email: { type: text, unique: true }
+              vip: { type: boolean, default: false }
+              profile: { type: json, default: "{}" }
+          orders:
+            description: A customer's order.
+            columns:
+              id: id
+              customer_id: { type: bigint, references: customers, onDelete: cascade }
+              replaces_order_id: { type: bigint, nullable: true, references: orders, onDelete: setNull }
+              status: { type: order_status, default: new }
+              quantity: { type: integer, default: 1, min: 1, max: 100 }
+              discount: { type: real, nullable: true, min: 0, max: 0.5 }
+              note: { type: text, nullable: true, description: "Free text, <b>escaped</b> in docs." }
+              placed_at: { type: timestamp, default: now }
+              receipt: { type: blob, nullable: true }
+            indexes:
+              - name: ix_orders_customer_status
+                columns: [customer_id, status, placed_at desc]
+              - columns: [replaces_order_id]
+          order_tags:
+            primaryKey: [order_id, tag]
+            columns:
+              order_id: { type: bigint, references: orders, onDelete: cascade }
+              tag: text
+        """;
+
+    [Fact]
+    public void Generated_sources_match_golden_files()
+    {
+        var run = GeneratorHarness.Run(SmallSchema);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        Assert.Equal(
+            new[]
+            {
+                "Shop.Entities.Customer.g.cs", "Shop.Entities.Order.g.cs", "Shop.Entities.OrderStatus.g.cs", "Shop.Entities.OrderTag.g.cs",
+                "Shop.Migrations.SchemaVersion0001.g.cs", "Shop.ShopSchema.g.cs",
+            },
+            run.Sources.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
+        foreach (var (hint, text) in run.Sources)
+        {
+            Golden.Match(hint.Replace(".g.cs", ".txt"), text);
+        }
+    }
+
+    [Fact]
+    public void Output_is_identical_across_runs()
+    {
+        var first = GeneratorHarness.Run(SmallSchema).Sources;
+        var second = GeneratorHarness.Run(SmallSchema).Sources;
+
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void Migrations_are_not_emitted_without_FluentMigrator()
+    {
+        // A project that only wants entities and DDL does not need FluentMigrator.
+        var driver = GeneratorHarness.CreateDriver(SmallSchema);
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("NoMigrator",
+            references: new[] { Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(object).Assembly.Location) });
+        var result = driver.RunGenerators(compilation).GetRunResult();
+
+        var hints = result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).ToList();
+        Assert.Contains("Shop.ShopSchema.g.cs", hints);
+        Assert.DoesNotContain(hints, h => h.Contains("Migrations"));
+    }
+}
