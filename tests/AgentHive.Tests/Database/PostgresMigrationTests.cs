@@ -1,0 +1,61 @@
+using System.Collections.Generic;
+using System.IO;
+using AgentHive.Migrations;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using Xunit;
+
+namespace AgentHive.Tests.Database;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresMigrationTests : MigrationContract
+{
+    public PostgresMigrationTests(PostgresServer server)
+        : base(new PostgresTestDatabase(server))
+    {
+    }
+
+    [Fact]
+    public void Json_is_jsonb_and_timestamps_are_timestamptz()
+    {
+        Migrator.Up();
+
+        Assert.Equal(1, Database.Scalar(
+            "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'details' AND data_type = 'jsonb'"));
+        Assert.Equal(1, Database.Scalar(
+            "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'created_at' AND data_type = 'timestamp with time zone'"));
+    }
+
+    [Fact]
+    public void Output_never_shows_the_password()
+    {
+        var database = (PostgresTestDatabase)Database;
+        var connectionString = database.ConnectionStringForNewOwner(out var password);
+        var wrongDatabase = new NpgsqlConnectionStringBuilder(connectionString) { Database = "no_such_database_here" }.ConnectionString;
+
+        var up = Run(connectionString, "up");
+        var status = Run(connectionString, "status");
+        var failed = Run(wrongDatabase, "up");
+
+        Assert.Equal(DeployCommand.Success, up.Code);
+        Assert.Contains("Current version: 1", status.Output);
+        Assert.Equal(DeployCommand.Failed, failed.Code);
+        foreach (var text in new[] { up.Output, up.Error, status.Output, status.Error, failed.Output, failed.Error })
+        {
+            Assert.DoesNotContain(password, text);
+        }
+    }
+
+    private static (string Output, string Error, int Code) Run(string connectionString, params string[] args)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AgentHive:Database:Provider"] = "postgres",
+            ["AgentHive:Database:ConnectionString"] = connectionString,
+        }).Build();
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = DeployCommand.Run(args, output, error, configuration);
+        return (output.ToString(), error.ToString(), code);
+    }
+}

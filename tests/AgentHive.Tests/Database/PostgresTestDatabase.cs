@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using System.Data.Common;
+using AgentHive.Runtime.Configuration;
+using Npgsql;
+
+namespace AgentHive.Tests.Database;
+
+/// <summary>A new database on the test server for one test, dropped afterwards.</summary>
+public sealed class PostgresTestDatabase : TestDatabase
+{
+    private readonly PostgresServer _server;
+    private readonly string _name = "agenthive_test_" + Guid.NewGuid().ToString("N");
+    private readonly List<string> _roles = new();
+
+    public PostgresTestDatabase(PostgresServer server)
+    {
+        _server = server;
+        ConnectionString = server.CreateDatabase(_name);
+        Options = new DatabaseOptions { Provider = "postgres", ConnectionString = ConnectionString };
+    }
+
+    public string ConnectionString { get; }
+
+    public override DatabaseOptions Options { get; }
+
+    public override DbConnection Open()
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public override IReadOnlySet<string> Tables()
+    {
+        using var connection = Open();
+        return Strings(connection, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+    }
+
+    public override IReadOnlySet<string> Indexes()
+    {
+        using var connection = Open();
+        return Strings(connection,
+            "SELECT i.indexname FROM pg_indexes i WHERE i.schemaname = 'public' AND NOT EXISTS " +
+            "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.contype IN ('p', 'u'))");
+    }
+
+    public override IReadOnlySet<(string Table, string Column, string Referenced, string OnDelete)> ForeignKeys()
+    {
+        using var connection = Open();
+        var result = new HashSet<(string, string, string, string)>();
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, " +
+            "CASE c.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'r' THEN 'RESTRICT' WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END " +
+            "FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) " +
+            "WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return result;
+    }
+
+    public override IReadOnlySet<(string Table, string Name)> Checks()
+    {
+        using var connection = Open();
+        var result = new HashSet<(string, string)>();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'c' AND connamespace = 'public'::regnamespace";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return result;
+    }
+
+    public override string InsertSql(string sqliteSql, string postgresSql) => postgresSql;
+
+    /// <summary>A login role that owns this database, with a password no other text contains.</summary>
+    public string ConnectionStringForNewOwner(out string password)
+    {
+        var role = "agenthive_owner_" + Guid.NewGuid().ToString("N").Substring(0, 12);
+        password = "pw-" + Guid.NewGuid().ToString("N");
+        using (var admin = new NpgsqlConnection(_server.AdminConnectionString))
+        {
+            admin.Open();
+            using var command = admin.CreateCommand();
+            command.CommandText = $"CREATE ROLE \"{role}\" LOGIN PASSWORD '{password}'; ALTER DATABASE \"{_name}\" OWNER TO \"{role}\"";
+            command.ExecuteNonQuery();
+        }
+
+        _roles.Add(role);
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Username = role, Password = password }.ConnectionString;
+    }
+
+    public override void Dispose()
+    {
+        _server.DropDatabase(_name);
+        using var admin = new NpgsqlConnection(_server.AdminConnectionString);
+        admin.Open();
+        foreach (var role in _roles)
+        {
+            using var command = admin.CreateCommand();
+            command.CommandText = $"DROP ROLE IF EXISTS \"{role}\"";
+            command.ExecuteNonQuery();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using AgentHive.Migrations;
+using AgentHive.Runtime.Migrations;
+using AgentHive.Runtime.Sqlite;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace AgentHive.Tests.Database;
+
+public sealed class SqliteMigrationTests : MigrationContract
+{
+    public SqliteMigrationTests()
+        : base(new SqliteTestDatabase())
+    {
+    }
+
+    private SqliteTestDatabase Sqlite => (SqliteTestDatabase)Database;
+
+    [Fact]
+    public void Loaded_sqlite_has_the_wal_reset_fix()
+    {
+        Assert.True(SqliteConnectionSetup.LibraryVersion() >= new System.Version(3, 51, 3),
+            $"SQLite {SqliteConnectionSetup.LibraryVersion()} is older than 3.51.3");
+    }
+
+    [Fact]
+    public void Connections_from_the_runtime_enforce_foreign_keys_and_use_wal()
+    {
+        Migrator.Up();
+
+        foreach (var connection in new[] { SqliteConnectionSetup.Open(Sqlite.Options.ConnectionString), OpenThroughMigratorFactory() })
+        {
+            using (connection)
+            {
+                Assert.Equal(1L, Pragma(connection, "foreign_keys"));
+                Assert.Equal(5000L, Pragma(connection, "busy_timeout"));
+                Assert.Equal(1L, Pragma(connection, "synchronous")); // NORMAL
+                Assert.Equal("wal", Pragma(connection, "journal_mode"));
+            }
+        }
+    }
+
+    [Fact]
+    public void Tables_are_strict_so_declared_types_hold()
+    {
+        Migrator.Up();
+
+        Database.Execute("INSERT INTO agents (name, agent_type) VALUES ('a', 'worker')");
+
+        // Without STRICT, SQLite would store these texts in INTEGER and REAL columns without complaint.
+        Assert.ThrowsAny<System.Data.Common.DbException>(() =>
+            Database.Execute("INSERT INTO performance_metrics (agent_id, metric_name, metric_value) VALUES (1, 'latency', 'fast')"));
+        Assert.ThrowsAny<System.Data.Common.DbException>(() =>
+            Database.Execute("INSERT INTO performance_metrics (agent_id, metric_name, metric_value) VALUES ('one', 'latency', 1.5)"));
+        Assert.Equal(0, Database.Scalar("SELECT COUNT(*) FROM performance_metrics"));
+    }
+
+    [Fact]
+    public void Status_of_a_missing_file_does_not_create_it()
+    {
+        var (output, _, code) = Cli("status");
+
+        Assert.Equal(DeployCommand.Success, code);
+        Assert.Contains("pending", output);
+        Assert.False(System.IO.File.Exists(Sqlite.FilePath));
+    }
+
+    private SqliteConnection OpenThroughMigratorFactory()
+    {
+        var connection = (SqliteConnection)new ConfiguredSqliteFactory(5).CreateConnection();
+        connection.ConnectionString = Sqlite.Options.ConnectionString;
+        connection.Open();
+        return connection;
+    }
+
+    private static object Pragma(SqliteConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA {name}";
+        return command.ExecuteScalar()!;
+    }
+}

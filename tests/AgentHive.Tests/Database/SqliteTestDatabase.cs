@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.Data.Common;
+using System.IO;
+using AgentHive.Runtime.Configuration;
+using AgentHive.Runtime.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace AgentHive.Tests.Database;
+
+/// <summary>A SQLite file in a temporary folder, removed afterwards.</summary>
+public sealed class SqliteTestDatabase : TestDatabase
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "agenthive-tests", Guid.NewGuid().ToString("N"));
+
+    public SqliteTestDatabase()
+    {
+        Directory.CreateDirectory(_folder);
+        FilePath = Path.Combine(_folder, "agent_hive.db");
+        Options = new DatabaseOptions { Provider = "sqlite", ConnectionString = $"Data Source={FilePath}" };
+    }
+
+    public string FilePath { get; }
+
+    public override DatabaseOptions Options { get; }
+
+    public override DbConnection Open() => SqliteConnectionSetup.Open(Options.ConnectionString);
+
+    private SqliteConnection OpenSqlite() => SqliteConnectionSetup.Open(Options.ConnectionString);
+
+    public override IReadOnlySet<string> Tables()
+    {
+        using var connection = Open();
+        return Strings(connection, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+    }
+
+    public override IReadOnlySet<string> Indexes()
+    {
+        using var connection = Open();
+        return Strings(connection, "SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'");
+    }
+
+    public override IReadOnlySet<(string Table, string Column, string Referenced, string OnDelete)> ForeignKeys()
+    {
+        using var connection = OpenSqlite();
+        var result = new HashSet<(string, string, string, string)>();
+        foreach (var table in Tables())
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT \"from\", \"table\", on_delete FROM pragma_foreign_key_list($table)";
+            command.Parameters.AddWithValue("$table", table);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                result.Add((table, reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        return result;
+    }
+
+    public override IReadOnlySet<(string Table, string Name)> Checks()
+    {
+        // SQLite keeps constraints only in the CREATE TABLE text of its catalog.
+        using var connection = Open();
+        var result = new HashSet<(string, string)>();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, sql FROM sqlite_schema WHERE type = 'table'";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var sql = reader.GetString(1);
+            foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(sql, "CONSTRAINT \"([a-z0-9_]+)\" CHECK"))
+            {
+                result.Add((reader.GetString(0), match.Groups[1].Value));
+            }
+        }
+
+        return result;
+    }
+
+    public override string InsertSql(string sqliteSql, string postgresSql) => sqliteSql;
+
+    public override void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless; failing the test for it would hide the real result.
+        }
+    }
+}

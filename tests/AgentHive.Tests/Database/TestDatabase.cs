@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using System.Data.Common;
+using AgentHive.Runtime.Configuration;
+
+namespace AgentHive.Tests.Database;
+
+/// <summary>A fresh, empty database of one backend for one test, and how to read its catalog.</summary>
+public abstract class TestDatabase : IDisposable
+{
+    public abstract DatabaseOptions Options { get; }
+
+    public abstract DbConnection Open();
+
+    /// <summary>Base tables in the database, read from its catalog.</summary>
+    public abstract IReadOnlySet<string> Tables();
+
+    /// <summary>Index names in the database, read from its catalog (primary-key indexes excluded).</summary>
+    public abstract IReadOnlySet<string> Indexes();
+
+    /// <summary>(table, column, referenced table, on-delete action) for every foreign key.</summary>
+    public abstract IReadOnlySet<(string Table, string Column, string Referenced, string OnDelete)> ForeignKeys();
+
+    /// <summary>CHECK constraint names per table, read from the catalog.</summary>
+    public abstract IReadOnlySet<(string Table, string Name)> Checks();
+
+    public abstract string InsertSql(string sqliteSql, string postgresSql);
+
+    public abstract void Dispose();
+
+    public long Scalar(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public int Execute(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
+    protected static IReadOnlySet<string> Strings(DbConnection connection, string sql)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(reader.GetString(0));
+        }
+
+        return result;
+    }
+}
