@@ -326,7 +326,7 @@ public class DiagnosticsTests
     [Fact]
     public void Agent_Hive_schema_compiles_without_diagnostics()
     {
-        var path = System.IO.Path.Combine(RepositoryRoot(), "schema.yaml");
+        var path = RepositoryPaths.Combine("schema.yaml");
         var run = GeneratorHarness.Run(System.IO.File.ReadAllText(path));
 
         Assert.Empty(run.GeneratorDiagnostics);
@@ -336,9 +336,6 @@ public class DiagnosticsTests
         static bool IsEnum(string hint) => hint.EndsWith("Status.g.cs", StringComparison.Ordinal) ||
             hint.EndsWith("Type.g.cs", StringComparison.Ordinal) || hint.EndsWith("Severity.g.cs", StringComparison.Ordinal);
     }
-
-    internal static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
-        System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, "..", "..", ".."));
 
     private static (string Schema, int Line, int Column) Unmark(string marked)
     {

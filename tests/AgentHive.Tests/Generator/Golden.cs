@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Runtime.CompilerServices;
 using Xunit;
 
 namespace AgentHive.Tests.Generator;
@@ -13,9 +12,9 @@ internal static class Golden
 {
     public const string UpdateVariable = "AGENTHIVE_UPDATE_GOLDEN";
 
-    public static void Match(string name, string actual, [CallerFilePath] string callerPath = "")
+    public static void Match(string name, string actual)
     {
-        var path = Path.Combine(Path.GetDirectoryName(callerPath)!, "Golden", name);
+        var path = RepositoryPaths.Combine("tests", "AgentHive.Tests", "Generator", "Golden", name);
         actual = actual.Replace("\r\n", "\n");
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
