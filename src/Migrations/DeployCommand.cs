@@ -59,16 +59,8 @@ public static class DeployCommand
         up.Options.Add(upTo);
         up.SetAction(parse => Execute(parse, baseConfiguration, provider, connection, (migrator, output) =>
         {
-            var steps = migrator.Up(parse.GetValue(upTo), 
-                state => output.Write($"Applying {state.Version}: {state.Description} ... "),
-                step => output.WriteLine($"done in {step.Elapsed.TotalMilliseconds:F0} ms"));
-
-            if (steps.Count == 0)
-            {
-                output.WriteLine("Nothing to apply.");
-            }
-
-            WriteCurrent(migrator, output);
+            var steps = migrator.Up(parse.GetValue(upTo), state => Starting(output, "Applying", state), step => Finished(output, step));
+            WriteOutcome(migrator, output, steps.Count == 0 ? "Nothing to apply." : null);
         }));
 
         var downTo = new Option<long>("--to") { Description = "Version to go down to (0 removes every version)", Required = true };
@@ -76,16 +68,8 @@ public static class DeployCommand
         down.Options.Add(downTo);
         down.SetAction(parse => Execute(parse, baseConfiguration, provider, connection, (migrator, output) =>
         {
-            var steps = migrator.Down(parse.GetValue(downTo), 
-                state => output.Write($"Reverting {state.Version}: {state.Description} ... "),
-                step => output.WriteLine($"done in {step.Elapsed.TotalMilliseconds:F0} ms"));
-
-            if (steps.Count == 0)
-            {
-                output.WriteLine("Nothing to revert.");
-            }
-
-            WriteCurrent(migrator, output);
+            var steps = migrator.Down(parse.GetValue(downTo), state => Starting(output, "Reverting", state), step => Finished(output, step));
+            WriteOutcome(migrator, output, steps.Count == 0 ? "Nothing to revert." : null);
         }));
 
         var status = new Command("status", "List every version with whether it is applied");
@@ -182,7 +166,21 @@ public static class DeployCommand
         return builder.AddInMemoryCollection(overrides).Build();
     }
 
-    private static void WriteCurrent(SchemaMigrator migrator, TextWriter output) => WriteCurrent(migrator.Status(), output);
+    private static void Starting(TextWriter output, string verb, MigrationState state) =>
+        output.Write($"{verb} {state.Version}: {state.Description} ... ");
+
+    private static void Finished(TextWriter output, MigrationStep step) =>
+        output.WriteLine($"done in {step.Elapsed.TotalMilliseconds:F0} ms");
+
+    private static void WriteOutcome(SchemaMigrator migrator, TextWriter output, string? nothingDone)
+    {
+        if (nothingDone is not null)
+        {
+            output.WriteLine(nothingDone);
+        }
+
+        WriteCurrent(migrator.Status(), output);
+    }
 
     private static void WriteCurrent(IReadOnlyList<MigrationState> states, TextWriter output)
     {

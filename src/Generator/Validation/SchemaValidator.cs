@@ -295,25 +295,14 @@ public sealed class SchemaValidator
                 break;
             case ColumnKind.Integer:
             case ColumnKind.BigInt:
-                if (long.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer) &&
-                    (kind == ColumnKind.BigInt || (integer >= int.MinValue && integer <= int.MaxValue)))
-                {
-                    result = new DefaultModel(DefaultKind.Number, integer.ToString(CultureInfo.InvariantCulture));
-                }
-                else
-                {
-                    problem = kind == ColumnKind.Integer ? "expected a whole number that fits 32 bits" : "expected a whole number";
-                }
-
-                break;
             case ColumnKind.Real:
-                if (double.TryParse(token.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && !double.IsInfinity(real))
+                if (TryNumber(token.Value, kind) is { } number)
                 {
-                    result = new DefaultModel(DefaultKind.Number, real.ToString("R", CultureInfo.InvariantCulture));
+                    result = new DefaultModel(DefaultKind.Number, number.Text);
                 }
                 else
                 {
-                    problem = "expected a number";
+                    problem = $"expected {NumberKind(kind)}";
                 }
 
                 break;
@@ -411,21 +400,40 @@ public sealed class SchemaValidator
             return null;
         }
 
-        if (kind == ColumnKind.Real)
+        if (TryNumber(token.Value, kind) is { } number)
         {
-            if (double.TryParse(token.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && !double.IsInfinity(real))
-            {
-                return (real, real.ToString("R", CultureInfo.InvariantCulture));
-            }
-        }
-        else if (long.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
-        {
-            return (integer, integer.ToString(CultureInfo.InvariantCulture));
+            return number;
         }
 
-        Report(DiagnosticDescriptors.InvalidRange, token.Location, qualified, $"'{token.Value}' is not a {(kind == ColumnKind.Real ? "number" : "whole number")}");
+        Report(DiagnosticDescriptors.InvalidRange, token.Location, qualified, $"'{token.Value}' is not {NumberKind(kind)}");
         return null;
     }
+
+    /// <summary>A number that fits the column kind, with its invariant spelling for SQL and C#.</summary>
+    private static (double Value, string Text)? TryNumber(string text, ColumnKind kind)
+    {
+        if (kind == ColumnKind.Real)
+        {
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && !double.IsInfinity(real)
+                ? (real, real.ToString("R", CultureInfo.InvariantCulture))
+                : null;
+        }
+
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer) ||
+            (kind == ColumnKind.Integer && (integer < int.MinValue || integer > int.MaxValue)))
+        {
+            return null;
+        }
+
+        return (integer, integer.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static string NumberKind(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Real => "a number",
+        ColumnKind.Integer => "a whole number that fits 32 bits",
+        _ => "a whole number",
+    };
 
     private void BuildPrimaryKey(TableBuilder table)
     {
@@ -440,6 +448,14 @@ public sealed class SchemaValidator
         }
 
         var name = Names.Fit($"pk_{table.Name}");
+        var keyNames = syntax.PrimaryKey?.Select(t => t.Value).ToList() ?? marked.Select(c => c.Model.Name).ToList();
+        foreach (var nullableKey in table.Columns.Where(c => c.Model.Nullable && c.Syntax.Nullable is not null && keyNames.Contains(c.Model.Name)))
+        {
+            Report(DiagnosticDescriptors.InvalidValue, nullableKey.Syntax.Nullable!.Location, "true",
+                $"'nullable' of primary key column '{table.Name}.{nullableKey.Model.Name}'", "false: a primary key column is never null");
+            return;
+        }
+
         if (syntax.PrimaryKey is { } listed)
         {
             if (marked.Count > 0)
@@ -591,9 +607,13 @@ public sealed class SchemaValidator
             var syntax = column.Syntax;
             if (syntax.References is not { } reference)
             {
-                if (syntax.OnDelete is { } stray)
+                foreach (var (stray, actionKey) in new[] { (syntax.OnDelete, "onDelete"), (syntax.OnUpdate, "onUpdate") })
                 {
-                    Report(DiagnosticDescriptors.InvalidValue, stray.Location, stray.Value, $"'onDelete' of column '{table.Name}.{column.Model.Name}'", "'references' beside it");
+                    if (stray is not null)
+                    {
+                        Report(DiagnosticDescriptors.InvalidValue, stray.Location, stray.Value,
+                            $"'{actionKey}' of column '{table.Name}.{column.Model.Name}'", "'references' beside it: an action needs a foreign key");
+                    }
                 }
 
                 continue;

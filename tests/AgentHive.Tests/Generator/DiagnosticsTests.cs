@@ -291,6 +291,129 @@ public class DiagnosticsTests
                   id: id
                   name: { type: text, nullable: »maybe }
             """ },
+        { "nullable primary key column", "AH0007", """
+            version: 1
+            tables:
+              tags:
+                primaryKey: [name]
+                columns:
+                  name: { type: text, nullable: »true }
+            """ },
+        { "onDelete without references", "AH0007", """
+            version: 1
+            tables:
+              tasks:
+                columns:
+                  id: id
+                  agent_id: { type: bigint, onDelete: »cascade }
+            """ },
+        { "unknown root key", "AH0005", """
+            version: 1
+            »tabels:
+              agents:
+                columns:
+                  id: id
+            """ },
+        { "duplicate enum value", "AH0013", """
+            version: 1
+            enums:
+              agent_status: [idle, busy, »idle]
+            tables:
+              agents:
+                columns:
+                  id: id
+            """ },
+        { "default on an id column", "AH0020", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: { type: id, default: »1 }
+            """ },
+        { "timestamp default other than now", "AH0020", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  seen_at: { type: timestamp, default: »yesterday }
+            """ },
+        { "integer default out of 32-bit range", "AH0020", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  retries: { type: integer, default: »9999999999 }
+            """ },
+        { "foreign key to a non-key column", "AH0019", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: text
+              tasks:
+                columns:
+                  id: id
+                  agent_name: { type: text, references: »agents.name }
+            """ },
+        { "primary key lists a missing column", "AH0016", """
+            version: 1
+            tables:
+              tags:
+                primaryKey: [»name]
+                columns:
+                  label: text
+            """ },
+        { "unique lists a missing column", "AH0016", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                unique:
+                  - [»name]
+            """ },
+        { "table that is not a mapping", "AH0004", """
+            version: 1
+            tables:
+              agents: »[id]
+            """ },
+        { "index with empty column list", "AH0029", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                indexes:
+                  - »name: ix_nothing
+                    columns: []
+            """ },
+        { "two columns with the same C# name", "AH0021", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  ab_c: text
+                  »ab__c: text
+            """ },
+        { "invalid namespace", "AH0007", """
+            version: 1
+            namespace: »Agent Hive
+            tables:
+              agents:
+                columns:
+                  id: id
+            """ },
+        { "identifier longer than 63 characters", "AH0011", """
+            version: 1
+            tables:
+              »a_table_name_that_goes_on_and_on_and_on_well_past_what_postgres_keeps:
+                columns:
+                  id: id
+            """ },
     };
 
     [Theory]
