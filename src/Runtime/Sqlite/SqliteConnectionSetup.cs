@@ -61,9 +61,11 @@ public static class SqliteConnectionSetup
     }
 
     /// <summary>Throws when the SQLite library predates <see cref="MinimumVersion"/>.</summary>
-    public static void EnsureSupportedVersion()
+    public static void EnsureSupportedVersion() => EnsureSupported(LibraryVersion());
+
+    /// <summary>Throws when <paramref name="version"/> predates <see cref="MinimumVersion"/>.</summary>
+    public static void EnsureSupported(Version version)
     {
-        var version = LibraryVersion();
         if (version < MinimumVersion)
         {
             throw new InvalidOperationException(

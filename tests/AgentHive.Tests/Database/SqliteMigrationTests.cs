@@ -22,6 +22,16 @@ public sealed class SqliteMigrationTests : MigrationContract
             $"SQLite {SqliteConnectionSetup.LibraryVersion()} is older than 3.51.3");
     }
 
+    [Theory]
+    [InlineData("3.49.1")]
+    [InlineData("3.51.2")]
+    public void Sqlite_without_the_wal_reset_fix_is_refused(string version)
+    {
+        var error = Assert.Throws<System.InvalidOperationException>(() => SqliteConnectionSetup.EnsureSupported(System.Version.Parse(version)));
+
+        Assert.Contains("3.51.3", error.Message);
+    }
+
     [Fact]
     public void Connections_from_the_runtime_enforce_foreign_keys_and_use_wal()
     {
