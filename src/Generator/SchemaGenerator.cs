@@ -66,6 +66,10 @@ public sealed class SchemaGenerator : IIncrementalGenerator
         foreach (var table in schema.Tables)
         {
             context.AddSource($"{entities}.{table.EntityName}.g.cs", EntityEmitter.Emit(schema, table));
+            foreach (var machine in table.StateMachines)
+            {
+                context.AddSource($"{entities}.{StateMachineEmitter.TypeName(table, machine)}.g.cs", StateMachineEmitter.Emit(schema, table, machine));
+            }
         }
 
         context.AddSource($"{schema.Namespace}.{schema.TypeName}.g.cs", SchemaEmitter.Emit(schema));

@@ -121,6 +121,46 @@ public static class DiagnosticDescriptors
         "Index without columns",
         "{0} on table '{1}' lists no columns");
 
+    public static readonly DiagnosticDescriptor InvalidExpression = Error("AH0030",
+        "Invalid portable expression",
+        "{0} is not a valid portable expression: {1}");
+
+    public static readonly DiagnosticDescriptor OptionNotForType = Error("AH0031",
+        "Option does not fit the column type",
+        "'{0}' does not apply to column '{1}' of type {2}; it applies to {3} columns");
+
+    public static readonly DiagnosticDescriptor CheckWithoutExpression = Error("AH0032",
+        "Check without an expression",
+        "A check on table '{0}' needs 'expression', or both 'sqlite' and 'postgres'");
+
+    public static readonly DiagnosticDescriptor InvalidStateMachineColumn = Error("AH0033",
+        "State machine on an unsuitable column",
+        "The state machine of '{0}' needs a column that is {1}");
+
+    public static readonly DiagnosticDescriptor UndeclaredState = Error("AH0034",
+        "Transition to an undeclared state",
+        "'{0}' is not a value of enum '{1}', so the state machine of '{2}' cannot use it. Add it to the enum or fix the name.");
+
+    public static readonly DiagnosticDescriptor TerminalStateWithTransitions = Error("AH0035",
+        "Terminal state with transitions",
+        "State '{0}' is declared terminal but has transitions to {1}. Remove it from 'terminal' or remove its transitions.");
+
+    public static readonly DiagnosticDescriptor InvalidJsonPath = Error("AH0036",
+        "Invalid JSON key or path",
+        "'{0}' is not a valid JSON {1}: use letters, digits, '_' and '-'{2}");
+
+    public static readonly DiagnosticDescriptor ForeignKeyWithoutIndex = Warning("AH0040",
+        "Foreign key without a supporting index",
+        "Foreign key '{0}' has no index that starts with it, so deleting or updating a '{1}' row scans '{2}' and joins on it are slow. Add an index on ({3}).");
+
+    public static readonly DiagnosticDescriptor RedundantIndex = Warning("AH0041",
+        "Index is a prefix of another",
+        "Index '{0}' on ({1}) is a prefix of '{2}', which serves the same queries. Remove '{0}' (every index slows every write).");
+
+    public static readonly DiagnosticDescriptor UnreachableState = Warning("AH0042",
+        "Unreachable state",
+        "The state machine of '{0}' never reaches {1} from its initial states. Add transitions into {2} or remove it from the enum.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using AgentHive.Generator.Model;
 
 namespace AgentHive.Generator.Dialects;
@@ -5,7 +6,7 @@ namespace AgentHive.Generator.Dialects;
 /// <summary>Everything that differs between the SQL of two backends, and nothing else.</summary>
 public interface ISqlDialect
 {
-    /// <summary>The FluentMigrator processor's database type this dialect serves.</summary>
+    /// <summary>The start of the FluentMigrator processor's database type this dialect serves.</summary>
     string MigratorDatabaseType { get; }
 
     /// <summary>Short C# name of the backend, used in generated member names (Sqlite, Postgres).</summary>
@@ -20,8 +21,20 @@ public interface ISqlDialect
     string Default(DefaultModel value);
 
     /// <summary>The CHECK expression for a rule, or null when the column type already enforces it.</summary>
-    string? Check(string quotedColumn, CheckRule rule);
+    string? Check(string? quotedColumn, CheckRule rule);
 
     /// <summary>The VALUES item for a parameter, with any cast the backend needs to accept it.</summary>
     string InsertValue(ColumnModel column, string parameter);
+
+    /// <summary>The text value at a JSON path, as an index key.</summary>
+    string JsonPath(string quotedColumn, EquatableArray<string> path);
+
+    /// <summary>Whether CREATE INDEX takes INCLUDE; without it included columns become trailing keys.</summary>
+    bool SupportsInclude { get; }
+
+    /// <summary>Triggers (and what they call) that enforce state machines and keep auto-update columns current.</summary>
+    IEnumerable<string> Triggers(TableModel table);
+
+    /// <summary>Objects that dropping the table leaves behind, to drop after it.</summary>
+    IEnumerable<string> DropLeftovers(TableModel table);
 }

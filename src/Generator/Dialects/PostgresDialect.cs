@@ -1,8 +1,10 @@
+using System.Collections.Generic;
+using System.Linq;
 using AgentHive.Generator.Model;
 
 namespace AgentHive.Generator.Dialects;
 
-/// <summary>PostgreSQL: native boolean, timestamptz, jsonb and bytea; ids are identity columns.</summary>
+/// <summary>PostgreSQL: native boolean, timestamptz, jsonb and bytea; ids are identity columns; rules are plpgsql triggers.</summary>
 public sealed class PostgresDialect : ISqlDialect
 {
     public static readonly PostgresDialect Instance = new();
@@ -12,6 +14,8 @@ public sealed class PostgresDialect : ISqlDialect
     public string Name => "Postgres";
 
     public string TableOptions => string.Empty;
+
+    public bool SupportsInclude => true;
 
     public string ColumnType(ColumnModel column) => column.Kind switch
     {
@@ -33,15 +37,81 @@ public sealed class PostgresDialect : ISqlDialect
         _ => SqlText.Literal(value.Value),
     };
 
-    // boolean and jsonb are enforced by their types.
-    public string? Check(string quotedColumn, CheckRule rule) => rule switch
+    // boolean and jsonb validity are enforced by their types.
+    public string? Check(string? quotedColumn, CheckRule rule) => rule switch
     {
-        InListRule inList => SqlText.InList(quotedColumn, inList),
-        RangeRule range => SqlText.Range(quotedColumn, range),
+        InListRule inList => SqlText.InList(quotedColumn!, inList),
+        RangeRule range => SqlText.Range(quotedColumn!, range),
+        JsonShapeRule shape => $"jsonb_typeof({quotedColumn}) = {SqlText.Literal(shape.Shape)}",
+        JsonKeysRule keys => string.Join(" AND ", keys.Keys.Select(k => $"{quotedColumn} ? {SqlText.Literal(k)}")),
+        ExpressionRule expression => expression.Postgres ?? expression.Portable,
         _ => null,
     };
 
     // A text parameter is not implicitly cast to jsonb.
     public string InsertValue(ColumnModel column, string parameter) =>
         column.Kind == ColumnKind.Json ? $"CAST({parameter} AS jsonb)" : parameter;
+
+    public string JsonPath(string quotedColumn, EquatableArray<string> path) =>
+        $"({quotedColumn} #>> {SqlText.Literal("{" + string.Join(",", path) + "}")})";
+
+    public IEnumerable<string> Triggers(TableModel table)
+    {
+        var quotedTable = SqlText.Quote(table.Name);
+        foreach (var machine in table.StateMachines)
+        {
+            var column = SqlText.Quote(machine.Column);
+            var label = $"{table.Name}.{machine.Column}";
+            var function = SqlText.Quote(machine.FunctionName(table.Name));
+            var allowed = machine.Transitions.Count == 0
+                ? string.Empty
+                : $" AND (OLD.{column}, NEW.{column}) NOT IN ({string.Join(", ", machine.Transitions.Select(t => $"({SqlText.Literal(t.From)}, {SqlText.Literal(t.To)})"))})";
+            yield return
+                $"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $fn$\n" +
+                "BEGIN\n" +
+                "    IF TG_OP = 'INSERT' THEN\n" +
+                $"        IF NEW.{column} NOT IN ({string.Join(", ", machine.Initial.Select(SqlText.Literal))}) THEN\n" +
+                $"            RAISE EXCEPTION '{label}: cannot insert in state ''%''; initial states: {string.Join(", ", machine.Initial)}', NEW.{column} USING ERRCODE = 'check_violation';\n" +
+                "        END IF;\n" +
+                $"    ELSIF NEW.{column} IS DISTINCT FROM OLD.{column}{allowed} THEN\n" +
+                $"        RAISE EXCEPTION '{label}: illegal transition from ''%'' to ''%''', OLD.{column}, NEW.{column} USING ERRCODE = 'check_violation';\n" +
+                "    END IF;\n" +
+                "    RETURN NEW;\n" +
+                "END\n" +
+                "$fn$";
+            yield return
+                $"CREATE TRIGGER {SqlText.Quote(machine.TransitionTriggerName(table.Name))} BEFORE INSERT OR UPDATE OF {column} ON {quotedTable} " +
+                $"FOR EACH ROW EXECUTE FUNCTION {function}()";
+        }
+
+        var touched = table.AutoUpdateColumns.ToList();
+        if (touched.Count > 0)
+        {
+            var function = SqlText.Quote(TouchFunction(table));
+            yield return
+                $"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $fn$\n" +
+                "BEGIN\n" +
+                string.Concat(touched.Select(c => $"    NEW.{SqlText.Quote(c.Name)} := now();\n")) +
+                "    RETURN NEW;\n" +
+                "END\n" +
+                "$fn$";
+            yield return
+                $"CREATE TRIGGER {SqlText.Quote(SqliteDialect.TouchTrigger(table))} BEFORE UPDATE ON {quotedTable} FOR EACH ROW EXECUTE FUNCTION {function}()";
+        }
+    }
+
+    public IEnumerable<string> DropLeftovers(TableModel table)
+    {
+        foreach (var machine in table.StateMachines)
+        {
+            yield return $"DROP FUNCTION {SqlText.Quote(machine.FunctionName(table.Name))}()";
+        }
+
+        if (table.AutoUpdateColumns.Any())
+        {
+            yield return $"DROP FUNCTION {SqlText.Quote(TouchFunction(table))}()";
+        }
+    }
+
+    private static string TouchFunction(TableModel table) => Validation.Names.Fit($"fn_{table.Name}_touch");
 }

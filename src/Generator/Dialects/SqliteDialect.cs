@@ -1,20 +1,27 @@
+using System.Collections.Generic;
+using System.Linq;
 using AgentHive.Generator.Model;
 
 namespace AgentHive.Generator.Dialects;
 
 /// <summary>
 /// SQLite: STRICT tables so declared types are enforced; booleans are 0/1 integers, timestamps are
-/// UTC text (sortable), JSON is text checked by json_valid.
+/// UTC text (sortable), JSON is text checked by json_valid; rules beyond CHECK are triggers.
 /// </summary>
 public sealed class SqliteDialect : ISqlDialect
 {
     public static readonly SqliteDialect Instance = new();
+
+    // Same shape Microsoft.Data.Sqlite writes for a UTC DateTimeOffset, so stored values sort as text.
+    private const string Now = "strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')";
 
     public string MigratorDatabaseType => "SQLite";
 
     public string Name => "Sqlite";
 
     public string TableOptions => " STRICT";
+
+    public bool SupportsInclude => false;
 
     public string ColumnType(ColumnModel column) => column.Kind switch
     {
@@ -30,19 +37,65 @@ public sealed class SqliteDialect : ISqlDialect
     {
         DefaultKind.Number => value.Value,
         DefaultKind.Boolean => value.Value == "true" ? "1" : "0",
-        // Same shape Microsoft.Data.Sqlite writes for a UTC DateTimeOffset, so stored values sort as text.
-        DefaultKind.Now => "(strftime('%Y-%m-%d %H:%M:%f+00:00', 'now'))",
+        DefaultKind.Now => $"({Now})",
         _ => SqlText.Literal(value.Value),
     };
 
-    public string? Check(string quotedColumn, CheckRule rule) => rule switch
+    public string? Check(string? quotedColumn, CheckRule rule) => rule switch
     {
-        InListRule inList => SqlText.InList(quotedColumn, inList),
-        RangeRule range => SqlText.Range(quotedColumn, range),
+        InListRule inList => SqlText.InList(quotedColumn!, inList),
+        RangeRule range => SqlText.Range(quotedColumn!, range),
         BooleanRule => $"{quotedColumn} IN (0, 1)",
         JsonValidRule => $"json_valid({quotedColumn})",
+        JsonShapeRule shape => $"json_type({quotedColumn}) = {SqlText.Literal(shape.Shape)}",
+        JsonKeysRule keys => string.Join(" AND ", keys.Keys.Select(k => $"json_type({quotedColumn}, {SqlText.Literal($"$.\"{k}\"")}) IS NOT NULL")),
+        ExpressionRule expression => expression.Sqlite ?? expression.Portable,
         _ => null,
     };
 
     public string InsertValue(ColumnModel column, string parameter) => parameter;
+
+    public string JsonPath(string quotedColumn, EquatableArray<string> path) =>
+        $"json_extract({quotedColumn}, {SqlText.Literal("$." + string.Join(".", path))})";
+
+    public IEnumerable<string> Triggers(TableModel table)
+    {
+        var quotedTable = SqlText.Quote(table.Name);
+        foreach (var machine in table.StateMachines)
+        {
+            var column = SqlText.Quote(machine.Column);
+            var label = $"{table.Name}.{machine.Column}";
+            yield return
+                $"CREATE TRIGGER {SqlText.Quote(machine.InsertTriggerName(table.Name))} BEFORE INSERT ON {quotedTable} FOR EACH ROW\n" +
+                $"WHEN NEW.{column} NOT IN ({string.Join(", ", machine.Initial.Select(SqlText.Literal))})\n" +
+                "BEGIN\n" +
+                $"    SELECT RAISE(ABORT, '{label}: cannot insert in state ''' || NEW.{column} || '''; initial states: {string.Join(", ", machine.Initial)}');\n" +
+                "END";
+
+            var allowed = machine.Transitions.Count == 0
+                ? string.Empty
+                : $" AND (OLD.{column}, NEW.{column}) NOT IN (VALUES {string.Join(", ", machine.Transitions.Select(t => $"({SqlText.Literal(t.From)}, {SqlText.Literal(t.To)})"))})";
+            yield return
+                $"CREATE TRIGGER {SqlText.Quote(machine.TransitionTriggerName(table.Name))} BEFORE UPDATE OF {column} ON {quotedTable} FOR EACH ROW\n" +
+                $"WHEN OLD.{column} IS NOT NEW.{column}{allowed}\n" +
+                "BEGIN\n" +
+                $"    SELECT RAISE(ABORT, '{label}: illegal transition from ''' || OLD.{column} || ''' to ''' || NEW.{column} || '''');\n" +
+                "END";
+        }
+
+        var touched = table.AutoUpdateColumns.ToList();
+        if (touched.Count > 0)
+        {
+            // An AFTER trigger that updates its own row: SQLite runs it once, since recursive triggers are off.
+            yield return
+                $"CREATE TRIGGER {SqlText.Quote(TouchTrigger(table))} AFTER UPDATE ON {quotedTable} FOR EACH ROW\n" +
+                "BEGIN\n" +
+                $"    UPDATE {quotedTable} SET {string.Join(", ", touched.Select(c => $"{SqlText.Quote(c.Name)} = {Now}"))} WHERE rowid = NEW.rowid;\n" +
+                "END";
+        }
+    }
+
+    public IEnumerable<string> DropLeftovers(TableModel table) => Enumerable.Empty<string>();
+
+    public static string TouchTrigger(TableModel table) => Validation.Names.Fit($"tr_{table.Name}_touch");
 }

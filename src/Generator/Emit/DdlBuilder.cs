@@ -15,15 +15,18 @@ public static class DdlBuilder
         foreach (var table in schema.Tables)
         {
             statements.Add(CreateTable(table, dialect));
-            statements.AddRange(table.Indexes.Select(index => CreateIndex(table, index)));
+            statements.AddRange(table.Indexes.Select(index => CreateIndex(table, index, dialect)));
+            statements.AddRange(dialect.Triggers(table));
         }
 
         return statements;
     }
 
-    /// <summary>DROP TABLE for every table, children first; indexes go with their tables.</summary>
-    public static IReadOnlyList<string> Drop(SchemaModel schema) =>
-        schema.Tables.Reverse().Select(t => $"DROP TABLE {SqlText.Quote(t.Name)}").ToList();
+    /// <summary>DROP TABLE for every table, children first; indexes and triggers go with their tables.</summary>
+    public static IReadOnlyList<string> Drop(SchemaModel schema, ISqlDialect dialect) =>
+        schema.Tables.Reverse()
+            .SelectMany(t => new[] { $"DROP TABLE {SqlText.Quote(t.Name)}" }.Concat(dialect.DropLeftovers(t)))
+            .ToList();
 
     public static string CreateTable(TableModel table, ISqlDialect dialect)
     {
@@ -79,7 +82,7 @@ public static class DdlBuilder
 
         foreach (var check in table.Checks)
         {
-            if (dialect.Check(SqlText.Quote(check.Column), check.Rule) is { } expression)
+            if (dialect.Check(check.Column is null ? null : SqlText.Quote(check.Column), check.Rule) is { } expression)
             {
                 lines.Add($"CONSTRAINT {SqlText.Quote(check.Name)} CHECK ({expression})");
             }
@@ -88,12 +91,35 @@ public static class DdlBuilder
         return $"CREATE TABLE {SqlText.Quote(table.Name)} (\n    {string.Join(",\n    ", lines)}\n){dialect.TableOptions}";
     }
 
-    public static string CreateIndex(TableModel table, IndexModel index)
+    public static string CreateIndex(TableModel table, IndexModel index, ISqlDialect dialect)
     {
-        var columns = string.Join(", ", index.Columns.Select(c => SqlText.Quote(c.Column) + (c.Descending ? " DESC" : string.Empty)));
+        var keys = index.Keys.Select(k => Key(k, dialect) + (k.Descending ? " DESC" : string.Empty)).ToList();
+        var include = string.Empty;
+        if (index.Include.Count > 0)
+        {
+            if (dialect.SupportsInclude)
+            {
+                include = $" INCLUDE ({ColumnList(index.Include)})";
+            }
+            else if (!index.Unique)
+            {
+                // No INCLUDE: trailing key columns make the index covering too. Not for a unique index,
+                // where extra keys would weaken what must be unique.
+                keys.AddRange(index.Include.Select(SqlText.Quote));
+            }
+        }
+
         var unique = index.Unique ? "UNIQUE " : string.Empty;
-        return $"CREATE {unique}INDEX {SqlText.Quote(index.Name)} ON {SqlText.Quote(table.Name)} ({columns})";
+        var where = index.Where is null ? string.Empty : " WHERE " + index.Where;
+        return $"CREATE {unique}INDEX {SqlText.Quote(index.Name)} ON {SqlText.Quote(table.Name)} ({string.Join(", ", keys)}){include}{where}";
     }
+
+    private static string Key(IndexKeyModel key, ISqlDialect dialect) => key.Kind switch
+    {
+        IndexKeyKind.JsonPath => dialect.JsonPath(SqlText.Quote(key.Value), key.Path),
+        IndexKeyKind.Expression => $"({key.Value})",
+        _ => SqlText.Quote(key.Value),
+    };
 
     /// <summary>INSERT of every column the database does not assign, with @column parameters.</summary>
     public static string Insert(TableModel table, ISqlDialect dialect)

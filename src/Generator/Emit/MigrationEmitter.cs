@@ -30,7 +30,7 @@ internal static class MigrationEmitter
             SchemaEmitter.WriteArray(w, dialect.Name + "Up", DdlBuilder.Create(schema, dialect));
             w.Line();
             w.Line($"/// <summary>Statements Down runs on {dialect.Name}.</summary>");
-            SchemaEmitter.WriteArray(w, dialect.Name + "Down", DdlBuilder.Drop(schema));
+            SchemaEmitter.WriteArray(w, dialect.Name + "Down", DdlBuilder.Drop(schema, dialect));
             w.Line();
         }
 

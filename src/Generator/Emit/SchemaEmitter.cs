@@ -34,7 +34,7 @@ internal static class SchemaEmitter
             WriteArray(w, "Create", DdlBuilder.Create(schema, dialect));
             w.Line();
             w.Line("/// <summary>Drops every table (children first), one statement per item.</summary>");
-            WriteArray(w, "Drop", DdlBuilder.Drop(schema));
+            WriteArray(w, "Drop", DdlBuilder.Drop(schema, dialect));
             w.Close();
         }
 

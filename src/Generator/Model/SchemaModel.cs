@@ -23,7 +23,12 @@ public sealed record TableModel(
     EquatableArray<UniqueModel> Uniques,
     EquatableArray<ForeignKeyModel> ForeignKeys,
     EquatableArray<CheckModel> Checks,
-    EquatableArray<IndexModel> Indexes);
+    EquatableArray<IndexModel> Indexes,
+    EquatableArray<StateMachineModel> StateMachines)
+{
+    /// <summary>Columns the database sets to the current time on every update.</summary>
+    public System.Collections.Generic.IEnumerable<ColumnModel> AutoUpdateColumns => System.Linq.Enumerable.Where(Columns, c => c.AutoUpdate);
+}
 
 public enum ColumnKind
 {
@@ -47,7 +52,8 @@ public sealed record ColumnModel(
     string? EnumName,
     bool Nullable,
     DefaultModel? Default,
-    string? Description);
+    string? Description,
+    bool AutoUpdate = false);
 
 public enum DefaultKind
 {
@@ -82,8 +88,8 @@ public sealed record ForeignKeyModel(
     ReferentialAction OnDelete,
     ReferentialAction OnUpdate);
 
-/// <summary>A generated CHECK constraint; the dialect renders <see cref="Rule"/>.</summary>
-public sealed record CheckModel(string Name, string Column, CheckRule Rule);
+/// <summary>A CHECK constraint; the dialect renders <see cref="Rule"/>. <see cref="Column"/> is null for table checks.</summary>
+public sealed record CheckModel(string Name, string? Column, CheckRule Rule);
 
 public abstract record CheckRule;
 
@@ -95,6 +101,52 @@ public sealed record BooleanRule : CheckRule;
 
 public sealed record JsonValidRule : CheckRule;
 
-public sealed record IndexModel(string Name, EquatableArray<IndexColumnModel> Columns, bool Unique, string? Description);
+/// <summary>The JSON value's top-level type: <c>object</c> or <c>array</c>.</summary>
+public sealed record JsonShapeRule(string Shape) : CheckRule;
 
-public sealed record IndexColumnModel(string Column, bool Descending);
+/// <summary>Top-level keys a JSON object must have.</summary>
+public sealed record JsonKeysRule(EquatableArray<string> Keys) : CheckRule;
+
+/// <summary>
+/// A declared check: <see cref="Portable"/> is SQL both backends accept (columns already quoted);
+/// an override, when given, replaces it for its backend verbatim.
+/// </summary>
+public sealed record ExpressionRule(string? Portable, string? Sqlite, string? Postgres) : CheckRule;
+
+public sealed record IndexModel(
+    string Name,
+    EquatableArray<IndexKeyModel> Keys,
+    bool Unique,
+    string? Description,
+    string? Where,
+    EquatableArray<string> Include);
+
+public enum IndexKeyKind
+{
+    Column,
+    JsonPath,
+    Expression,
+}
+
+/// <summary>
+/// One index key. <see cref="Value"/> is a column name (Column, JsonPath) or portable SQL (Expression);
+/// <see cref="Path"/> holds the JSON path segments.
+/// </summary>
+public sealed record IndexKeyModel(IndexKeyKind Kind, string Value, EquatableArray<string> Path, bool Descending);
+
+public sealed record TransitionModel(string From, string To);
+
+/// <summary>Allowed values and moves of an enum column, enforced by triggers.</summary>
+public sealed record StateMachineModel(
+    string Column,
+    string EnumName,
+    EquatableArray<string> Initial,
+    EquatableArray<TransitionModel> Transitions,
+    string? Description)
+{
+    public string TransitionTriggerName(string table) => Validation.Names.Fit($"tr_{table}_{Column}_transition");
+
+    public string InsertTriggerName(string table) => Validation.Names.Fit($"tr_{table}_{Column}_insert");
+
+    public string FunctionName(string table) => Validation.Names.Fit($"fn_{table}_{Column}_transition");
+}

@@ -10,11 +10,17 @@ public static class SchemaReader
 {
     private static readonly string[] RootKeys = { "schema", "namespace", "version", "description", "enums", "tables" };
     private static readonly string[] EnumKeys = { "values", "description" };
-    private static readonly string[] TableKeys = { "entity", "description", "columns", "primaryKey", "unique", "indexes" };
+    private static readonly string[] TableKeys = { "entity", "description", "columns", "primaryKey", "unique", "indexes", "checks", "stateMachines" };
     private static readonly string[] ColumnKeys =
-        { "type", "nullable", "default", "primaryKey", "unique", "references", "onDelete", "onUpdate", "min", "max", "description" };
+    {
+        "type", "nullable", "default", "primaryKey", "unique", "references", "onDelete", "onUpdate", "min", "max", "description",
+        "shape", "requiredKeys", "autoUpdate",
+    };
     private static readonly string[] UniqueKeys = { "name", "columns" };
-    private static readonly string[] IndexKeys = { "name", "columns", "unique", "description" };
+    private static readonly string[] IndexKeys = { "name", "columns", "unique", "description", "where", "include" };
+    private static readonly string[] IndexEntryKeys = { "column", "json", "path", "expression", "order" };
+    private static readonly string[] CheckKeys = { "name", "expression", "sqlite", "postgres", "description" };
+    private static readonly string[] StateMachineKeys = { "initial", "terminal", "transitions", "description" };
 
     /// <summary>Reads schema.yaml; returns null when nothing usable could be read (diagnostics say why).</summary>
     public static SchemaSyntax? Read(string filePath, string text, List<DiagnosticInfo> diagnostics)
@@ -144,6 +150,8 @@ public static class SchemaReader
                             break;
                         case "unique": ReadUniques(tableValue, table, context); break;
                         case "indexes": ReadIndexes(tableValue, table, context); break;
+                        case "checks": ReadChecks(tableValue, table, context); break;
+                        case "stateMachines": ReadStateMachines(tableValue, table, context); break;
                     }
                 }
 
@@ -179,6 +187,13 @@ public static class SchemaReader
 
                 foreach (var (columnKey, columnValue) in Entries(body, ColumnKeys, context, "key"))
                 {
+                    if (columnKey.Value == "requiredKeys")
+                    {
+                        column.RequiredKeys = ScalarList(columnValue, $"'requiredKeys' of {context}");
+                        column.RequiredKeysLocation = columnValue.Location;
+                        continue;
+                    }
+
                     var token = Scalar(columnValue, $"'{columnKey.Value}' of {context}");
                     switch (columnKey.Value)
                     {
@@ -193,6 +208,8 @@ public static class SchemaReader
                         case "min": column.Min = token; break;
                         case "max": column.Max = token; break;
                         case "description": column.Description = token; break;
+                        case "shape": column.Shape = token; break;
+                        case "autoUpdate": column.AutoUpdate = token; break;
                     }
                 }
 
@@ -262,9 +279,11 @@ public static class SchemaReader
                         case "name": index.Name = Scalar(value, "'name'"); break;
                         case "unique": index.Unique = Scalar(value, "'unique'"); break;
                         case "description": index.Description = Scalar(value, "'description'"); break;
+                        case "where": index.Where = Scalar(value, "'where'"); break;
+                        case "include": index.Include = ScalarList(value, $"'include' of an index of {context}"); break;
                         case "columns":
                             index.HasColumnsKey = true;
-                            index.Columns.AddRange(ScalarList(value, $"'columns' of an index of {context}"));
+                            ReadIndexEntries(value, index, context);
                             break;
                     }
                 }
@@ -272,6 +291,149 @@ public static class SchemaReader
                 if (!HasKey(body, "columns"))
                 {
                     Report(DiagnosticDescriptors.MissingKey, item.Location, $"An index of {context}", "columns");
+                }
+            }
+        }
+
+        private void ReadIndexEntries(YamlNode node, IndexSyntax index, string context)
+        {
+            if (Expect<YamlSequence>(node, $"'columns' of an index of {context}") is not { } sequence)
+            {
+                return;
+            }
+
+            foreach (var item in sequence.Items)
+            {
+                if (item is YamlScalar { IsNull: false } scalar)
+                {
+                    index.Columns.Add(new IndexEntrySyntax(IndexEntryKind.Column, ToToken(scalar), scalar.Location));
+                    continue;
+                }
+
+                if (Expect<YamlMapping>(item, $"An index key of {context}", "a column name or a mapping") is not { } body)
+                {
+                    continue;
+                }
+
+                IndexEntrySyntax? entry = null;
+                Token? path = null;
+                Token? order = null;
+                foreach (var (key, value) in Entries(body, IndexEntryKeys, $"an index key of {context}", "key"))
+                {
+                    var token = Scalar(value, $"'{key.Value}' of an index key");
+                    if (token is null)
+                    {
+                        continue;
+                    }
+
+                    switch (key.Value)
+                    {
+                        case "path": path = token; break;
+                        case "order": order = token; break;
+                        default:
+                            var kind = key.Value == "column" ? IndexEntryKind.Column : key.Value == "json" ? IndexEntryKind.Json : IndexEntryKind.Expression;
+                            if (entry is not null)
+                            {
+                                Report(DiagnosticDescriptors.InvalidValue, key.Location, key.Value, "an index key",
+                                    "exactly one of 'column', 'json' or 'expression'");
+                                continue;
+                            }
+
+                            entry = new IndexEntrySyntax(kind, token, item.Location);
+                            break;
+                    }
+                }
+
+                if (entry is null)
+                {
+                    Report(DiagnosticDescriptors.MissingKey, item.Location, $"An index key of {context}", "column', 'json' or 'expression");
+                    continue;
+                }
+
+                entry.Path = path;
+                entry.Order = order;
+                index.Columns.Add(entry);
+            }
+        }
+
+        private void ReadChecks(YamlNode node, TableSyntax table, string context)
+        {
+            if (Expect<YamlSequence>(node, $"'checks' of {context}") is not { } sequence)
+            {
+                return;
+            }
+
+            foreach (var item in sequence.Items)
+            {
+                var check = new CheckSyntax(item.Location);
+                table.Checks.Add(check);
+                if (Expect<YamlMapping>(item, $"a check of {context}") is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (var (key, value) in Entries(body, CheckKeys, $"a check of {context}", "key"))
+                {
+                    var token = Scalar(value, $"'{key.Value}' of a check");
+                    switch (key.Value)
+                    {
+                        case "name": check.Name = token; break;
+                        case "expression": check.Expression = token; break;
+                        case "sqlite": check.Sqlite = token; break;
+                        case "postgres": check.Postgres = token; break;
+                        case "description": check.Description = token; break;
+                    }
+                }
+            }
+        }
+
+        private void ReadStateMachines(YamlNode node, TableSyntax table, string context)
+        {
+            if (Expect<YamlMapping>(node, $"'stateMachines' of {context}") is not { } mapping)
+            {
+                return;
+            }
+
+            foreach (var (key, value) in Entries(mapping, null, $"'stateMachines' of {context}", "state machine"))
+            {
+                var machine = new StateMachineSyntax(ToToken(key));
+                table.StateMachines.Add(machine);
+                var where = $"the state machine of '{table.Name.Value}.{key.Value}'";
+                if (Expect<YamlMapping>(value, where) is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (var (machineKey, machineValue) in Entries(body, StateMachineKeys, where, "key"))
+                {
+                    switch (machineKey.Value)
+                    {
+                        case "initial": machine.Initial = ScalarList(machineValue, $"'initial' of {where}"); break;
+                        case "terminal": machine.Terminal = ScalarList(machineValue, $"'terminal' of {where}"); break;
+                        case "description": machine.Description = Scalar(machineValue, "'description'"); break;
+                        case "transitions":
+                            machine.HasTransitions = true;
+                            if (Expect<YamlMapping>(machineValue, $"'transitions' of {where}") is { } transitions)
+                            {
+                                foreach (var (from, targets) in Entries(transitions, null, $"'transitions' of {where}", "from-state"))
+                                {
+                                    var to = targets is YamlScalar { IsNull: true } ? new List<Token>() : ScalarList(targets, $"transitions from '{from.Value}'");
+                                    machine.Transitions.Add((ToToken(from), to));
+                                }
+                            }
+
+                            break;
+                    }
+                }
+
+                if (machine.Initial is null)
+                {
+                    Report(DiagnosticDescriptors.MissingKey, value.Location, Capitalize(where), "initial");
+                }
+
+                if (!machine.HasTransitions)
+                {
+                    Report(DiagnosticDescriptors.MissingKey, value.Location, Capitalize(where), "transitions");
                 }
             }
         }

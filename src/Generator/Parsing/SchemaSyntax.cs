@@ -41,6 +41,8 @@ public sealed class TableSyntax
     public LocationInfo? PrimaryKeyLocation { get; set; }
     public List<KeySyntax> Uniques { get; } = new();
     public List<IndexSyntax> Indexes { get; } = new();
+    public List<CheckSyntax> Checks { get; } = new();
+    public List<StateMachineSyntax> StateMachines { get; } = new();
 }
 
 public sealed class ColumnSyntax
@@ -59,6 +61,10 @@ public sealed class ColumnSyntax
     public Token? Min { get; set; }
     public Token? Max { get; set; }
     public Token? Description { get; set; }
+    public Token? Shape { get; set; }
+    public List<Token>? RequiredKeys { get; set; }
+    public LocationInfo? RequiredKeysLocation { get; set; }
+    public Token? AutoUpdate { get; set; }
 }
 
 /// <summary>A UNIQUE constraint over one or more columns.</summary>
@@ -80,5 +86,55 @@ public sealed class IndexSyntax
     public Token? Name { get; set; }
     public Token? Unique { get; set; }
     public Token? Description { get; set; }
-    public List<Token> Columns { get; } = new();
+    public Token? Where { get; set; }
+    public List<Token>? Include { get; set; }
+    public List<IndexEntrySyntax> Columns { get; } = new();
+}
+
+public enum IndexEntryKind
+{
+    Column,
+    Json,
+    Expression,
+}
+
+/// <summary>One key of an index: a column, a JSON path inside a json column, or an expression.</summary>
+public sealed class IndexEntrySyntax
+{
+    public IndexEntrySyntax(IndexEntryKind kind, Token value, LocationInfo location)
+    {
+        Kind = kind;
+        Value = value;
+        Location = location;
+    }
+
+    public IndexEntryKind Kind { get; }
+    public Token Value { get; }
+    public LocationInfo Location { get; }
+    public Token? Path { get; set; }
+    public Token? Order { get; set; }
+}
+
+public sealed class CheckSyntax
+{
+    public CheckSyntax(LocationInfo location) => Location = location;
+
+    public LocationInfo Location { get; }
+    public Token? Name { get; set; }
+    public Token? Expression { get; set; }
+    public Token? Sqlite { get; set; }
+    public Token? Postgres { get; set; }
+    public Token? Description { get; set; }
+}
+
+public sealed class StateMachineSyntax
+{
+    public StateMachineSyntax(Token column) => Column = column;
+
+    public Token Column { get; }
+    public List<Token>? Initial { get; set; }
+    public List<Token>? Terminal { get; set; }
+    public List<(Token From, List<Token> To)> Transitions { get; } = new();
+    public bool HasTransitions { get; set; }
+    public Token? Description { get; set; }
 }

@@ -81,6 +81,7 @@ public sealed class SchemaValidator
         foreach (var e in enums.Values)
         {
             typeNames[e.Model.TypeName] = $"enum '{e.Model.Name}'";
+            typeNames[e.Model.TypeName + "Extensions"] = $"enum '{e.Model.Name}'";
         }
 
         var tables = new List<TableBuilder>();
@@ -99,6 +100,11 @@ public sealed class SchemaValidator
         }
 
         CheckGlobalIndexNames(tables);
+        foreach (var table in tables)
+        {
+            WarnAboutIndexes(table);
+        }
+
         var ordered = OrderByDependencies(tables);
 
         return new SchemaModel(
@@ -223,6 +229,7 @@ public sealed class SchemaValidator
         BuildUniques(table);
         BuildIndexes(table);
         BuildChecks(table, enums);
+        BuildStateMachines(table, enums);
         return table;
     }
 
@@ -264,6 +271,17 @@ public sealed class SchemaValidator
             Report(DiagnosticDescriptors.InvalidValue, syntax.Nullable!.Location, "true", $"'nullable' of id column '{qualified}'", "false: an id is never null");
         }
 
+        var autoUpdate = false;
+        if (syntax.AutoUpdate is { } autoUpdateToken)
+        {
+            autoUpdate = Bool(autoUpdateToken, "'autoUpdate'") ?? false;
+            if (kind != ColumnKind.Timestamp)
+            {
+                Report(DiagnosticDescriptors.OptionNotForType, autoUpdateToken.Location, "autoUpdate", qualified, typeToken.Value, "timestamp");
+                autoUpdate = false;
+            }
+        }
+
         var model = new ColumnModel(
             syntax.Name.Value,
             Names.ToPascalCase(syntax.Name.Value),
@@ -271,10 +289,12 @@ public sealed class SchemaValidator
             enumName,
             nullable,
             BuildDefault(syntax, qualified, kind, enumName is null ? null : enums[enumName]),
-            syntax.Description?.Value);
+            syntax.Description?.Value,
+            autoUpdate);
 
         var column = new ColumnBuilder(syntax, model, primaryKey || kind == ColumnKind.Id, unique);
         BuildRange(column, qualified);
+        BuildJsonShape(column, qualified);
         return column;
     }
 
@@ -362,6 +382,55 @@ public sealed class SchemaValidator
 
         return result;
     }
+
+    private void BuildJsonShape(ColumnBuilder column, string qualified)
+    {
+        var syntax = column.Syntax;
+        if (syntax.Shape is null && syntax.RequiredKeys is null)
+        {
+            return;
+        }
+
+        if (column.Model.Kind != ColumnKind.Json)
+        {
+            var where = syntax.Shape?.Location ?? syntax.RequiredKeysLocation!;
+            Report(DiagnosticDescriptors.OptionNotForType, where, syntax.Shape is null ? "requiredKeys" : "shape", qualified, syntax.Type!.Value, "json");
+            return;
+        }
+
+        if (syntax.Shape is { } shape)
+        {
+            if (shape.Value is not ("object" or "array"))
+            {
+                Report(DiagnosticDescriptors.InvalidValue, shape.Location, shape.Value, $"'shape' of column '{qualified}'", "object or array");
+                return;
+            }
+
+            if (shape.Value == "array" && syntax.RequiredKeys is { Count: > 0 })
+            {
+                Report(DiagnosticDescriptors.InvalidValue, shape.Location, shape.Value, $"'shape' of column '{qualified}'", "object, since 'requiredKeys' is given");
+                return;
+            }
+        }
+
+        column.Shape = syntax.Shape?.Value ?? "object";
+        var keys = new List<string>();
+        foreach (var key in syntax.RequiredKeys ?? new List<Token>())
+        {
+            if (!IsJsonKey(key.Value))
+            {
+                Report(DiagnosticDescriptors.InvalidJsonPath, key.Location, key.Value, "key", string.Empty);
+                return;
+            }
+
+            keys.Add(key.Value);
+        }
+
+        column.RequiredKeys = keys;
+    }
+
+    private static bool IsJsonKey(string key) =>
+        key.Length > 0 && key.All(c => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-');
 
     private void BuildRange(ColumnBuilder column, string qualified)
     {
@@ -532,51 +601,150 @@ public sealed class SchemaValidator
                 continue;
             }
 
-            var columns = new List<IndexColumnModel>();
-            var indexName = index.Name?.Value;
-            foreach (var token in index.Columns)
+            var label = index.Name?.Value ?? $"on {table.Name}";
+            var keys = new List<IndexKeyModel>();
+            foreach (var entry in index.Columns)
             {
-                var parts = token.Value.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
-                var descending = false;
-                if (parts.Length == 2 && (parts[1] is "asc" or "desc" or "ASC" or "DESC"))
+                if (BuildIndexKey(table, entry, label) is not { } key)
                 {
-                    descending = parts[1] is "desc" or "DESC";
-                }
-                else if (parts.Length != 1)
-                {
-                    Report(DiagnosticDescriptors.InvalidValue, token.Location, token.Value, "an index column", "a column name, optionally followed by 'asc' or 'desc'");
-                    columns = null;
+                    keys = null;
                     break;
                 }
 
-                if (parts.Length == 0 || !table.HasColumn(parts[0]))
-                {
-                    Report(DiagnosticDescriptors.IndexColumnMissing, token.Location,
-                        indexName ?? $"on {table.Name}", parts.Length == 0 ? token.Value : parts[0], table.Name);
-                    columns = null;
-                    break;
-                }
-
-                columns.Add(new IndexColumnModel(parts[0], descending));
+                keys.Add(key);
             }
 
-            if (columns is null)
+            if (keys is null)
             {
+                continue;
+            }
+
+            string? where = null;
+            if (index.Where is { } whereToken && (where = Expression(whereToken, table, $"The 'where' of index {label}")) is null)
+            {
+                continue;
+            }
+
+            var include = new List<string>();
+            foreach (var column in index.Include ?? new List<Token>())
+            {
+                if (!table.HasColumn(column.Value))
+                {
+                    Report(DiagnosticDescriptors.IndexColumnMissing, column.Location, label, column.Value, table.Name);
+                    include = null;
+                    break;
+                }
+
+                include.Add(column.Value);
+            }
+
+            if (include is null)
+            {
+                continue;
+            }
+
+            if (index.Name is null && keys.Any(k => k.Kind == IndexKeyKind.Expression))
+            {
+                Report(DiagnosticDescriptors.MissingKey, index.Location, $"An expression index of table '{table.Name}'", "name");
                 continue;
             }
 
             var unique = Bool(index.Unique, "'unique'") ?? false;
             var name = index.Name is { } nameToken
                 ? (CheckIdentifier(nameToken, "index") ? nameToken.Value : null)
-                : Names.Fit($"ix_{table.Name}_{string.Join("_", columns.Select(c => c.Column))}");
+                : Names.Fit($"ix_{table.Name}_{string.Join("_", keys.Select(k => k.Path.Count == 0 ? k.Value : k.Value + "_" + string.Join("_", k.Path)))}");
             if (name is not null)
             {
-                table.Indexes.Add((new IndexModel(name, columns.ToEquatableArray(), unique, index.Description?.Value), index.Name?.Location ?? index.Location));
+                table.Indexes.Add((new IndexModel(name, keys.ToEquatableArray(), unique, index.Description?.Value, where, include.ToEquatableArray()),
+                    index.Name?.Location ?? index.Location));
             }
         }
     }
 
-    private static void BuildChecks(TableBuilder table, Dictionary<string, EnumInfo> enums)
+    private IndexKeyModel? BuildIndexKey(TableBuilder table, IndexEntrySyntax entry, string label)
+    {
+        var value = entry.Value;
+        var descending = false;
+        var name = value.Value;
+        if (entry.Kind == IndexEntryKind.Column && entry.Order is null)
+        {
+            var parts = value.Value.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && parts[1].ToLowerInvariant() is "asc" or "desc")
+            {
+                descending = parts[1].ToLowerInvariant() == "desc";
+            }
+            else if (parts.Length != 1)
+            {
+                Report(DiagnosticDescriptors.InvalidValue, value.Location, value.Value, "an index column", "a column name, optionally followed by 'asc' or 'desc'");
+                return null;
+            }
+
+            name = parts[0];
+        }
+
+        if (entry.Order is { } order)
+        {
+            if (order.Value is not ("asc" or "desc"))
+            {
+                Report(DiagnosticDescriptors.InvalidValue, order.Location, order.Value, "'order'", "asc or desc");
+                return null;
+            }
+
+            descending = order.Value == "desc";
+        }
+
+        if (entry.Path is { } strayPath && entry.Kind != IndexEntryKind.Json)
+        {
+            Report(DiagnosticDescriptors.InvalidValue, strayPath.Location, strayPath.Value, "'path'", "'json' beside it: a path applies to a json column");
+            return null;
+        }
+
+        switch (entry.Kind)
+        {
+            case IndexEntryKind.Expression:
+                var sql = Expression(value, table, $"The index expression '{value.Value}'");
+                return sql is null ? null : new IndexKeyModel(IndexKeyKind.Expression, sql, EquatableArray<string>.Empty, descending);
+
+            case IndexEntryKind.Json:
+                if (table.Column(name) is not { } jsonColumn)
+                {
+                    Report(DiagnosticDescriptors.IndexColumnMissing, value.Location, label, name, table.Name);
+                    return null;
+                }
+
+                if (jsonColumn.Model.Kind != ColumnKind.Json)
+                {
+                    Report(DiagnosticDescriptors.OptionNotForType, value.Location, "json", $"{table.Name}.{name}", jsonColumn.Syntax.Type!.Value, "json");
+                    return null;
+                }
+
+                if (entry.Path is not { } path)
+                {
+                    Report(DiagnosticDescriptors.MissingKey, entry.Location, $"The json index key on '{name}'", "path");
+                    return null;
+                }
+
+                var segments = path.Value.Split('.');
+                if (segments.Any(segment => !IsJsonKey(segment)))
+                {
+                    Report(DiagnosticDescriptors.InvalidJsonPath, path.Location, path.Value, "path", ", with '.' between keys");
+                    return null;
+                }
+
+                return new IndexKeyModel(IndexKeyKind.JsonPath, name, segments.ToEquatableArray(), descending);
+
+            default:
+                if (!table.HasColumn(name))
+                {
+                    Report(DiagnosticDescriptors.IndexColumnMissing, value.Location, label, name, table.Name);
+                    return null;
+                }
+
+                return new IndexKeyModel(IndexKeyKind.Column, name, EquatableArray<string>.Empty, descending);
+        }
+    }
+
+    private void BuildChecks(TableBuilder table, Dictionary<string, EnumInfo> enums)
     {
         foreach (var column in table.Columns)
         {
@@ -593,11 +761,154 @@ public sealed class SchemaValidator
                 table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}"), model.Name, rule));
             }
 
+            if (column.Shape is { } shape)
+            {
+                table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}_shape"), model.Name, new JsonShapeRule(shape)));
+            }
+
+            if (column.RequiredKeys is { Count: > 0 } keys)
+            {
+                table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}_keys"), model.Name, new JsonKeysRule(keys.ToEquatableArray())));
+            }
+
             if (column.Range is { } range)
             {
                 table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}_range"), model.Name, range));
             }
         }
+
+        var number = 0;
+        foreach (var check in table.Syntax.Checks)
+        {
+            number++;
+            if (check.Expression is null && (check.Sqlite is null || check.Postgres is null))
+            {
+                Report(DiagnosticDescriptors.CheckWithoutExpression, check.Location, table.Name);
+                continue;
+            }
+
+            string? portable = null;
+            if (check.Expression is { } expression && (portable = Expression(expression, table, $"The check expression '{expression.Value}'")) is null)
+            {
+                continue;
+            }
+
+            var name = check.Name is { } nameToken
+                ? (CheckIdentifier(nameToken, "constraint") ? nameToken.Value : null)
+                : Names.Fit($"ck_{table.Name}_{number}");
+            if (name is not null)
+            {
+                table.Checks.Add(new CheckModel(name, null, new ExpressionRule(portable, check.Sqlite?.Value, check.Postgres?.Value)));
+            }
+        }
+    }
+
+    private void BuildStateMachines(TableBuilder table, Dictionary<string, EnumInfo> enums)
+    {
+        foreach (var syntax in table.Syntax.StateMachines)
+        {
+            var qualified = $"{table.Name}.{syntax.Column.Value}";
+            if (table.Column(syntax.Column.Value) is not { } column)
+            {
+                Report(DiagnosticDescriptors.MissingColumn, syntax.Column.Location, "A state machine", syntax.Column.Value, table.Name);
+                continue;
+            }
+
+            if (column.Model.Kind != ColumnKind.Enum || column.Model.Nullable)
+            {
+                Report(DiagnosticDescriptors.InvalidStateMachineColumn, syntax.Column.Location, qualified,
+                    "of an enum type and not nullable (the states are the enum's values)");
+                continue;
+            }
+
+            var enumInfo = enums[column.Model.EnumName!];
+            var valid = true;
+            bool Known(Token state)
+            {
+                if (enumInfo.Values.Contains(state.Value))
+                {
+                    return true;
+                }
+
+                Report(DiagnosticDescriptors.UndeclaredState, state.Location, state.Value, enumInfo.Model.Name, qualified);
+                valid = false;
+                return false;
+            }
+
+            var initial = (syntax.Initial ?? new List<Token>()).Where(Known).Select(t => t.Value).Distinct().ToList();
+            if (syntax.Initial is { Count: 0 })
+            {
+                Report(DiagnosticDescriptors.InvalidValue, syntax.Column.Location, "[]", $"'initial' of the state machine of '{qualified}'", "at least one state");
+                continue;
+            }
+
+            var transitions = new List<TransitionModel>();
+            foreach (var (from, targets) in syntax.Transitions)
+            {
+                if (!Known(from))
+                {
+                    continue;
+                }
+
+                foreach (var to in targets.Where(Known))
+                {
+                    if (to.Value != from.Value && !transitions.Contains(new TransitionModel(from.Value, to.Value)))
+                    {
+                        transitions.Add(new TransitionModel(from.Value, to.Value));
+                    }
+                }
+            }
+
+            foreach (var terminal in (syntax.Terminal ?? new List<Token>()).Where(Known))
+            {
+                var outgoing = transitions.Where(t => t.From == terminal.Value).Select(t => $"'{t.To}'").ToList();
+                if (outgoing.Count > 0)
+                {
+                    Report(DiagnosticDescriptors.TerminalStateWithTransitions, terminal.Location, terminal.Value, string.Join(", ", outgoing));
+                    valid = false;
+                }
+            }
+
+            if (!valid || syntax.Initial is null)
+            {
+                continue;
+            }
+
+            var reached = new HashSet<string>(initial, StringComparer.Ordinal);
+            var queue = new Queue<string>(initial);
+            while (queue.Count > 0)
+            {
+                var state = queue.Dequeue();
+                foreach (var next in transitions.Where(t => t.From == state && reached.Add(t.To)))
+                {
+                    queue.Enqueue(next.To);
+                }
+            }
+
+            var unreachable = enumInfo.Model.Values.Select(v => v.Value).Where(v => !reached.Contains(v)).Select(v => $"'{v}'").ToList();
+            if (unreachable.Count > 0)
+            {
+                var list = string.Join(", ", unreachable);
+                Report(DiagnosticDescriptors.UnreachableState, syntax.Column.Location, qualified, list, unreachable.Count == 1 ? "it" : "them");
+            }
+
+            table.StateMachines.Add(new StateMachineModel(
+                column.Model.Name, enumInfo.Model.Name, initial.ToEquatableArray(), transitions.ToEquatableArray(), syntax.Description?.Value));
+        }
+    }
+
+    /// <summary>Renders a portable expression over the table's columns, reporting where it goes wrong.</summary>
+    private string? Expression(Token token, TableBuilder table, string what)
+    {
+        var result = PortableExpression.Render(token.Value, table.HasColumn);
+        if (result.Sql is null)
+        {
+            var shift = token.IsPlain ? 0 : 1;
+            var location = token.Location with { Column = token.Location.Column + shift + result.Offset };
+            Report(DiagnosticDescriptors.InvalidExpression, location, what, result.Problem!);
+        }
+
+        return result.Sql;
     }
 
     private void ResolveForeignKeys(TableBuilder table, Dictionary<string, TableBuilder> tables, HashSet<string> declaredTables)
@@ -682,6 +993,7 @@ public sealed class SchemaValidator
                 continue;
             }
 
+            table.ForeignKeyLocations[column.Model.Name] = reference.Location;
             table.ForeignKeys.Add(new ForeignKeyModel(
                 Names.Fit($"fk_{table.Name}_{column.Model.Name}"),
                 new[] { column.Model.Name }.ToEquatableArray(),
@@ -714,6 +1026,48 @@ public sealed class SchemaValidator
         }
 
         return action;
+    }
+
+    /// <summary>Foreign keys no index can serve, and indexes another index already serves.</summary>
+    private void WarnAboutIndexes(TableBuilder table)
+    {
+        // Key column sequences that can serve lookups on their leading columns: full indexes and keys.
+        var candidates = new List<(string Name, List<(string Column, bool Descending)> Keys)>();
+        if (table.PrimaryKey is { } pk)
+        {
+            candidates.Add((pk.Name, pk.Columns.Select(c => (c, false)).ToList()));
+        }
+
+        candidates.AddRange(table.Uniques.Select(u => (u.Model.Name, u.Model.Columns.Select(c => (c, false)).ToList())));
+        foreach (var (index, _) in table.Indexes.Where(i => i.Model.Where is null))
+        {
+            candidates.Add((index.Name, index.Keys.TakeWhile(k => k.Kind == IndexKeyKind.Column).Select(k => (k.Value, k.Descending)).ToList()));
+        }
+
+        foreach (var fk in table.ForeignKeys)
+        {
+            if (!candidates.Any(c => c.Keys.Count > 0 && c.Keys[0].Column == fk.Columns[0]))
+            {
+                Report(DiagnosticDescriptors.ForeignKeyWithoutIndex, table.ForeignKeyLocations[fk.Columns[0]],
+                    $"{table.Name}.{fk.Columns[0]}", fk.ReferencedTable, table.Name, fk.Columns[0]);
+            }
+        }
+
+        foreach (var (index, location) in table.Indexes)
+        {
+            if (index.Unique || index.Where is not null || index.Include.Count > 0 || index.Keys.Any(k => k.Kind != IndexKeyKind.Column))
+            {
+                continue;
+            }
+
+            var keys = index.Keys.Select(k => (k.Value, k.Descending)).ToList();
+            var wider = candidates.FirstOrDefault(c => c.Name != index.Name && c.Keys.Count >= keys.Count && c.Keys.Take(keys.Count).SequenceEqual(keys) &&
+                (c.Keys.Count > keys.Count || string.CompareOrdinal(c.Name, index.Name) < 0 || table.Uniques.Any(u => u.Model.Name == c.Name) || c.Name == table.PrimaryKey?.Name));
+            if (wider.Name is not null)
+            {
+                Report(DiagnosticDescriptors.RedundantIndex, location, index.Name, string.Join(", ", keys.Select(k => k.Value)), wider.Name);
+            }
+        }
     }
 
     /// <summary>Index and constraint names share one namespace per database schema on both backends.</summary>
@@ -857,6 +1211,8 @@ public sealed class SchemaValidator
         public bool IsPrimaryKey { get; }
         public bool IsUnique { get; }
         public RangeRule? Range { get; set; }
+        public string? Shape { get; set; }
+        public List<string>? RequiredKeys { get; set; }
     }
 
     private sealed class TableBuilder
@@ -876,6 +1232,8 @@ public sealed class SchemaValidator
         public List<ForeignKeyModel> ForeignKeys { get; } = new();
         public List<CheckModel> Checks { get; } = new();
         public List<(IndexModel Model, LocationInfo Location)> Indexes { get; } = new();
+        public List<StateMachineModel> StateMachines { get; } = new();
+        public Dictionary<string, LocationInfo> ForeignKeyLocations { get; } = new(StringComparer.Ordinal);
 
         public bool HasColumn(string name) => Column(name) is not null;
 
@@ -890,6 +1248,7 @@ public sealed class SchemaValidator
             Uniques.Select(u => u.Model).ToEquatableArray(),
             ForeignKeys.ToEquatableArray(),
             Checks.ToEquatableArray(),
-            Indexes.Select(i => i.Model).ToEquatableArray());
+            Indexes.Select(i => i.Model).ToEquatableArray(),
+            StateMachines.ToEquatableArray());
     }
 }

@@ -241,8 +241,9 @@ public abstract class MigrationContract : IDisposable
     {
         long Id(string sqlite, string postgres, Action<DbCommand> bind) => Insert(c, sqlite, postgres, bind) ?? throw new InvalidOperationException("no id returned");
 
-        var orchestrator = new Agent { Name = "orchestrator-1", AgentType = AgentType.Orchestrator, Status = AgentStatus.Busy, Configuration = "{\"model\":\"large\"}", WorktreePath = "/work/orchestrator" };
+        var orchestrator = new Agent { Name = "orchestrator-1", AgentType = AgentType.Orchestrator, Configuration = "{\"model\":\"large\"}", WorktreePath = "/work/orchestrator" };
         var agentId = Id(Agent.SqliteInsertSql, Agent.PostgresInsertSql, orchestrator.AddInsertParameters);
+        Database.Execute($"UPDATE agents SET status = 'busy' WHERE id = {agentId}");
         var worker = new Agent { Name = "worker-1", AgentType = AgentType.Worker };
         var workerId = Id(Agent.SqliteInsertSql, Agent.PostgresInsertSql, worker.AddInsertParameters);
 
@@ -252,8 +253,10 @@ public abstract class MigrationContract : IDisposable
         var project = new Project { Name = "hive", Description = "The hive itself", RepositoryUrl = "https://example.invalid/hive.git" };
         var projectId = Id(Project.SqliteInsertSql, Project.PostgresInsertSql, project.AddInsertParameters);
 
-        var parent = new AgentHive.Entities.Task { Title = "Build the schema", AgentId = agentId, Status = TaskStatus.InProgress, Priority = 1, StartedAt = DateTimeOffset.UtcNow };
+        var parent = new AgentHive.Entities.Task { Title = "Build the schema", AgentId = agentId, Priority = 1 };
         var parentId = Id(AgentHive.Entities.Task.SqliteInsertSql, AgentHive.Entities.Task.PostgresInsertSql, parent.AddInsertParameters);
+        Database.Execute($"UPDATE tasks SET status = 'assigned' WHERE id = {parentId}");
+        Database.Execute($"UPDATE tasks SET status = 'in_progress' WHERE id = {parentId}");
         var child = new AgentHive.Entities.Task { Title = "Write the generator", ParentTaskId = parentId, AgentId = workerId };
         var childId = Id(AgentHive.Entities.Task.SqliteInsertSql, AgentHive.Entities.Task.PostgresInsertSql, child.AddInsertParameters);
 

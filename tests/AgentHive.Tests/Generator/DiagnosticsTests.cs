@@ -456,7 +456,7 @@ public class DiagnosticsTests
         Assert.Empty(run.CompilationErrors);
         Assert.Equal(13, run.Sources.Keys.Count(k => k.StartsWith("AgentHive.Entities.", StringComparison.Ordinal) && !IsEnum(k)));
 
-        static bool IsEnum(string hint) => hint.EndsWith("Status.g.cs", StringComparison.Ordinal) ||
+        static bool IsEnum(string hint) => hint.EndsWith("Status.g.cs", StringComparison.Ordinal) || hint.EndsWith("Transitions.g.cs", StringComparison.Ordinal) ||
             hint.EndsWith("Type.g.cs", StringComparison.Ordinal) || hint.EndsWith("Severity.g.cs", StringComparison.Ordinal);
     }
 
