@@ -167,6 +167,7 @@ public abstract class MigrationContract : IDisposable
 
         Assert.Equal(new long[] { 1 }, reverted.Select(s => s.Version));
         Assert.Empty(Database.Tables().Intersect(AgentHiveTables));
+        Assert.Empty(Database.Triggers());
         Assert.All(Migrator.Status(), s => Assert.False(s.Applied));
 
         Migrator.Up();

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using System.IO;
 using AgentHive.Migrations;
@@ -8,7 +9,7 @@ using Xunit;
 namespace AgentHive.Tests.Database;
 
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresMigrationTests : MigrationContract
+public sealed class PostgresMigrationTests : IntegrityContract
 {
     public PostgresMigrationTests(PostgresServer server)
         : base(new PostgresTestDatabase(server))
@@ -24,6 +25,17 @@ public sealed class PostgresMigrationTests : MigrationContract
             "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'details' AND data_type = 'jsonb'"));
         Assert.Equal(1, Database.Scalar(
             "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'created_at' AND data_type = 'timestamp with time zone'"));
+    }
+
+    [Fact]
+    public void Down_drops_the_trigger_functions_too()
+    {
+        Migrator.Up();
+        Assert.True(Database.Scalar("SELECT COUNT(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace AND proname LIKE 'fn\\_%'") >= 8);
+
+        Migrator.Down(0);
+
+        Assert.Equal(0, Database.Scalar("SELECT COUNT(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace"));
     }
 
     [Fact]
@@ -58,4 +70,6 @@ public sealed class PostgresMigrationTests : MigrationContract
         var code = DeployCommand.Run(args, output, error, configuration);
         return (output.ToString(), error.ToString(), code);
     }
+
+    protected override string[] ExpectedIncluded(IndexShape shape, int keyCount) => shape.Included.ToArray();
 }

@@ -81,6 +81,45 @@ public sealed class PostgresTestDatabase : TestDatabase
 
     public override string InsertSql(string sqliteSql, string postgresSql) => postgresSql;
 
+    public override IndexShape DescribeIndex(string name)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT i.indpred IS NOT NULL, i.indnkeyatts, pg_get_indexdef(i.indexrelid, k, true) " +
+            "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid, generate_series(1, i.indnatts) k " +
+            "WHERE c.relname = @name AND c.relnamespace = 'public'::regnamespace ORDER BY k";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "name";
+        parameter.Value = name;
+        command.Parameters.Add(parameter);
+        var partial = false;
+        var keys = new List<string>();
+        var included = new List<string>();
+        using var reader = command.ExecuteReader();
+        var position = 0;
+        while (reader.Read())
+        {
+            partial = reader.GetBoolean(0);
+            var definition = reader.GetString(2);
+            var isColumn = System.Text.RegularExpressions.Regex.IsMatch(definition, "^[a-z_][a-z0-9_]*$");
+            (++position <= reader.GetInt16(1) ? keys : included).Add(isColumn ? definition : "(expression)");
+        }
+
+        if (position == 0)
+        {
+            throw new InvalidOperationException($"no index {name}");
+        }
+
+        return new IndexShape(partial, keys, included);
+    }
+
+    public override IReadOnlySet<string> Triggers()
+    {
+        using var connection = Open();
+        return Strings(connection, "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal");
+    }
+
     /// <summary>A login role that owns this database, with a password no other text contains.</summary>
     public string ConnectionStringForNewOwner(out string password)
     {

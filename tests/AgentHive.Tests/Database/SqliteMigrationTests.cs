@@ -1,3 +1,4 @@
+using System.Linq;
 using AgentHive.Migrations;
 using AgentHive.Runtime.Migrations;
 using AgentHive.Runtime.Sqlite;
@@ -6,7 +7,7 @@ using Xunit;
 
 namespace AgentHive.Tests.Database;
 
-public sealed class SqliteMigrationTests : MigrationContract
+public sealed class SqliteMigrationTests : IntegrityContract
 {
     public SqliteMigrationTests()
         : base(new SqliteTestDatabase())
@@ -88,4 +89,6 @@ public sealed class SqliteMigrationTests : MigrationContract
         command.CommandText = $"PRAGMA {name}";
         return command.ExecuteScalar()!;
     }
+
+    protected override string[] ExpectedIncluded(IndexShape shape, int keyCount) => shape.Keys.Skip(keyCount).ToArray();
 }

@@ -81,6 +81,33 @@ public sealed class SqliteTestDatabase : TestDatabase
 
     public override string InsertSql(string sqliteSql, string postgresSql) => sqliteSql;
 
+    public override IndexShape DescribeIndex(string name)
+    {
+        using var connection = OpenSqlite();
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT l.partial FROM sqlite_schema s, pragma_index_list(s.tbl_name) l WHERE s.type = 'index' AND s.name = $name AND l.name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        var partial = Convert.ToInt64(command.ExecuteScalar() ?? throw new InvalidOperationException($"no index {name}")) == 1;
+        command.CommandText = "SELECT coalesce(name, '(expression)') FROM pragma_index_xinfo($name) WHERE key = 1 ORDER BY seqno";
+        var keys = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                keys.Add(reader.GetString(0));
+            }
+        }
+
+        return new IndexShape(partial, keys, Array.Empty<string>());
+    }
+
+    public override IReadOnlySet<string> Triggers()
+    {
+        using var connection = Open();
+        return Strings(connection, "SELECT name FROM sqlite_schema WHERE type = 'trigger'");
+    }
+
     public override void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -6,6 +6,8 @@ using AgentHive.Runtime.Configuration;
 namespace AgentHive.Tests.Database;
 
 /// <summary>A fresh, empty database of one backend for one test, and how to read its catalog.</summary>
+public sealed record IndexShape(bool Partial, IReadOnlyList<string> Keys, IReadOnlyList<string> Included);
+
 public abstract class TestDatabase : IDisposable
 {
     public abstract DatabaseOptions Options { get; }
@@ -25,6 +27,12 @@ public abstract class TestDatabase : IDisposable
     public abstract IReadOnlySet<(string Table, string Name)> Checks();
 
     public abstract string InsertSql(string sqliteSql, string postgresSql);
+
+    /// <summary>How the catalog describes an index: partial or not, its key columns (expressions as "(expr)"), included columns.</summary>
+    public abstract IndexShape DescribeIndex(string name);
+
+    /// <summary>Trigger names in the database, from its catalog.</summary>
+    public abstract IReadOnlySet<string> Triggers();
 
     public abstract void Dispose();
 
