@@ -20,7 +20,13 @@ public class GoldenTests
               id: id
               email: { type: text, unique: true }
               vip: { type: boolean, default: false }
-              profile: { type: json, default: "{}" }
+              profile: { type: json, default: "{}", shape: object, requiredKeys: [locale] }
+              updated_at: { type: timestamp, default: now, autoUpdate: true }
+            checks:
+              - expression: length(email) > 3 AND email LIKE '%@%'
+              - name: ck_customers_profile_size
+                sqlite: length(profile) < 10000
+                postgres: pg_column_size(profile) < 10000
           orders:
             description: A customer's order.
             columns:
@@ -33,10 +39,26 @@ public class GoldenTests
               note: { type: text, nullable: true, description: "Free text, <b>escaped</b> in docs." }
               placed_at: { type: timestamp, default: now }
               receipt: { type: blob, nullable: true }
+              extra: { type: json, nullable: true, shape: array }
+            stateMachines:
+              status:
+                initial: [new]
+                terminal: [shipped, cancelled]
+                transitions:
+                  new: [paid, cancelled]
+                  paid: [shipped, cancelled]
             indexes:
               - name: ix_orders_customer_status
                 columns: [customer_id, status, placed_at desc]
               - columns: [replaces_order_id]
+              - name: ix_orders_open
+                columns: [placed_at]
+                where: status IN ('new', 'paid')
+                include: [customer_id, quantity]
+              - name: ix_orders_note_lower
+                columns: [{ expression: lower(note) }, { column: placed_at, order: desc }]
+              - name: ix_orders_extra_first
+                columns: [{ json: extra, path: first.sku }]
           order_tags:
             primaryKey: [order_id, tag]
             columns:
@@ -54,7 +76,8 @@ public class GoldenTests
         Assert.Equal(
             new[]
             {
-                "Shop.Entities.Customer.g.cs", "Shop.Entities.Order.g.cs", "Shop.Entities.OrderStatus.g.cs", "Shop.Entities.OrderTag.g.cs",
+                "Shop.Entities.Customer.g.cs", "Shop.Entities.Order.g.cs", "Shop.Entities.OrderStatus.g.cs", "Shop.Entities.OrderStatusTransitions.g.cs",
+                "Shop.Entities.OrderTag.g.cs",
                 "Shop.Migrations.SchemaVersion0001.g.cs", "Shop.ShopSchema.g.cs",
             },
             run.Sources.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
