@@ -414,6 +414,341 @@ public class DiagnosticsTests
                 columns:
                   id: id
             """ },
+        { "check names a missing column", "AH0030", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                checks:
+                  - expression: »nme IS NOT NULL
+            """ },
+        { "check uses a non-portable function", "AH0030", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: text
+                checks:
+                  - expression: »regexp_like(name, 'a')
+            """ },
+        { "check uses a statement separator", "AH0030", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: text
+                checks:
+                  - expression: "name <> ''»; DROP TABLE agents"
+            """ },
+        { "check with unbalanced parenthesis", "AH0030", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: text
+                checks:
+                  - expression: (name IS NULL»
+            """ },
+        { "partial index names a missing column", "AH0030", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: text
+                indexes:
+                  - columns: [name]
+                    where: »state = 'x'
+            """ },
+        { "expression index without a name", "AH0006", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: text
+                indexes:
+                  - »columns: [{ expression: lower(name) }]
+            """ },
+        { "shape on a text column", "AH0031", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: { type: text, shape: »object }
+            """ },
+        { "requiredKeys on a text column", "AH0031", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: { type: text, requiredKeys: »[a] }
+            """ },
+        { "autoUpdate on a text column", "AH0031", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: { type: text, autoUpdate: »true }
+            """ },
+        { "unknown json shape", "AH0007", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  config: { type: json, shape: »dict }
+            """ },
+        { "invalid required key", "AH0036", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  config: { type: json, requiredKeys: [»"a.b"] }
+            """ },
+        { "invalid json index path", "AH0036", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  config: json
+                indexes:
+                  - name: ix_agents_config
+                    columns: [{ json: config, path: »"a..b" }]
+            """ },
+        { "json index on a text column", "AH0031", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: text
+                indexes:
+                  - name: ix_agents_name_a
+                    columns: [{ json: »name, path: a }]
+            """ },
+        { "json index without path", "AH0006", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  config: json
+                indexes:
+                  - name: ix_agents_config
+                    columns: [»{ json: config }]
+            """ },
+        { "check with only a sqlite override", "AH0032", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: text
+                checks:
+                  - »sqlite: length(name) > 0
+            """ },
+        { "state machine on a text column", "AH0033", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  status: text
+                stateMachines:
+                  »status:
+                    initial: [idle]
+                    transitions: {}
+            """ },
+        { "state machine on a nullable enum", "AH0033", """
+            version: 1
+            enums:
+              agent_status: [idle, busy]
+            tables:
+              agents:
+                columns:
+                  id: id
+                  status: { type: agent_status, nullable: true }
+                stateMachines:
+                  »status:
+                    initial: [idle]
+                    transitions:
+                      idle: [busy]
+            """ },
+        { "state machine on a missing column", "AH0016", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                stateMachines:
+                  »status:
+                    initial: [idle]
+                    transitions: {}
+            """ },
+        { "transition to an undeclared state", "AH0034", """
+            version: 1
+            enums:
+              agent_status: [idle, busy]
+            tables:
+              agents:
+                columns:
+                  id: id
+                  status: { type: agent_status, default: idle }
+                stateMachines:
+                  status:
+                    initial: [idle]
+                    transitions:
+                      idle: [busy, »sleeping]
+                      busy: [idle]
+            """ },
+        { "undeclared initial state", "AH0034", """
+            version: 1
+            enums:
+              agent_status: [idle, busy]
+            tables:
+              agents:
+                columns:
+                  id: id
+                  status: { type: agent_status, default: idle }
+                stateMachines:
+                  status:
+                    initial: [»waiting]
+                    transitions:
+                      idle: [busy]
+            """ },
+        { "terminal state with transitions", "AH0035", """
+            version: 1
+            enums:
+              task_status: [open, done]
+            tables:
+              tasks:
+                columns:
+                  id: id
+                  status: { type: task_status, default: open }
+                stateMachines:
+                  status:
+                    initial: [open]
+                    terminal: [»done]
+                    transitions:
+                      open: [done]
+                      done: [open]
+            """ },
+        { "state machine without initial states", "AH0006", """
+            version: 1
+            enums:
+              task_status: [open, done]
+            tables:
+              tasks:
+                columns:
+                  id: id
+                  status: { type: task_status, default: open }
+                stateMachines:
+                  status:
+                    »transitions:
+                      open: [done]
+            """ },
+        { "include names a missing column", "AH0017", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: text
+                indexes:
+                  - columns: [name]
+                    include: [»nickname]
+            """ },
+        { "bad index order", "AH0007", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: text
+                indexes:
+                  - columns: [{ column: name, order: »upwards }]
+            """ },
+    };
+
+    public static TheoryData<string, string, string> SuspiciousSchemas => new()
+    {
+        { "foreign key without a supporting index", "AH0040", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+              tasks:
+                columns:
+                  id: id
+                  agent_id: { type: bigint, references: »agents }
+            """ },
+        { "partial index does not support a foreign key", "AH0040", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+              tasks:
+                columns:
+                  id: id
+                  done: boolean
+                  agent_id: { type: bigint, references: »agents }
+                indexes:
+                  - columns: [agent_id]
+                    where: done = FALSE
+            """ },
+        { "index that is a prefix of another", "AH0041", """
+            version: 1
+            tables:
+              events:
+                columns:
+                  id: id
+                  kind: text
+                  created_at: timestamp
+                indexes:
+                  - name: »ix_events_kind
+                    columns: [kind]
+                  - name: ix_events_kind_created_at
+                    columns: [kind, created_at]
+            """ },
+        { "index that repeats a unique constraint", "AH0041", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: { type: text, unique: true }
+                indexes:
+                  - name: »ix_agents_name
+                    columns: [name]
+            """ },
+        { "unreachable state", "AH0042", """
+            version: 1
+            enums:
+              task_status: [open, doing, done, archived]
+            tables:
+              tasks:
+                columns:
+                  id: id
+                  status: { type: task_status, default: open }
+                stateMachines:
+                  »status:
+                    initial: [open]
+                    transitions:
+                      open: [doing]
+                      doing: [done]
+            """ },
     };
 
     [Theory]
@@ -434,6 +769,32 @@ public class DiagnosticsTests
             $"{why}: {code} at ({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}), expected ({line},{column}): {matching[0].GetMessage()}");
         Assert.Equal(DiagnosticSeverity.Error, matching[0].Severity);
         Assert.Empty(run.Sources);
+    }
+
+    [Theory]
+    [MemberData(nameof(SuspiciousSchemas))]
+    public void Suspicious_schema_warns_at_position_and_still_generates(string why, string code, string markedSchema)
+    {
+        var (schema, line, column) = Unmark(markedSchema);
+
+        var run = GeneratorHarness.Run(schema);
+
+        Assert.Null(run.Result.Results.Single().Exception);
+        var matching = run.GeneratorDiagnostics.Where(d => d.Id == code).ToList();
+        Assert.True(matching.Count == 1, $"{why}: expected one {code}, got {Describe(run.GeneratorDiagnostics)}");
+        var span = matching[0].Location.GetLineSpan();
+        Assert.True((line, column) == (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1),
+            $"{why}: {code} at ({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}), expected ({line},{column}): {matching[0].GetMessage()}");
+        Assert.Equal(DiagnosticSeverity.Warning, matching[0].Severity);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.NotEmpty(run.Sources);
+        Assert.Empty(run.CompilationErrors);
+    }
+
+    [Fact]
+    public void Corpus_has_at_least_sixty_schemas()
+    {
+        Assert.True(BadSchemas.Count + SuspiciousSchemas.Count >= 60, $"{BadSchemas.Count + SuspiciousSchemas.Count} schemas");
     }
 
     [Fact]
