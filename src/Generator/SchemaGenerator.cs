@@ -1,5 +1,3 @@
-using System;
-using System.IO;
 using AgentHive.Generator.Emit;
 using AgentHive.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -23,12 +21,12 @@ public sealed class SchemaGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var sources = context.AdditionalTextsProvider
-            .Where(static file => string.Equals(Path.GetFileName(file.Path), "schema.yaml", StringComparison.OrdinalIgnoreCase))
+            .Where(static file => HistoryPipeline.IsInput(file.Path))
             .Select(static (file, ct) => new SchemaSource(file.Path, file.GetText(ct)?.ToString() ?? string.Empty))
             .WithTrackingName(Steps.Source);
 
         var schema = sources.Collect()
-            .Select(static (all, _) => SchemaPipeline.Run(all))
+            .Select(static (all, _) => HistoryPipeline.Run(all))
             .WithTrackingName(Steps.Schema);
 
         // Diagnostics and the model travel separately: a moved line changes positions, not generated code.
@@ -50,13 +48,14 @@ public sealed class SchemaGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(model.Combine(hasFluentMigrator), static (spc, input) => Emit(spc, input.Left, input.Right));
     }
 
-    private static void Emit(SourceProductionContext context, SchemaModel? schema, bool hasFluentMigrator)
+    private static void Emit(SourceProductionContext context, HistoryModel? history, bool hasFluentMigrator)
     {
-        if (schema is null)
+        if (history is null)
         {
             return;
         }
 
+        var schema = history.Current;
         var entities = CSharpTypes.EntitiesNamespace(schema);
         foreach (var enumModel in schema.Enums)
         {
@@ -75,7 +74,10 @@ public sealed class SchemaGenerator : IIncrementalGenerator
         context.AddSource($"{schema.Namespace}.{schema.TypeName}.g.cs", SchemaEmitter.Emit(schema));
         if (hasFluentMigrator)
         {
-            context.AddSource($"{schema.Namespace}.Migrations.{MigrationEmitter.ClassName(schema.Version)}.g.cs", MigrationEmitter.Emit(schema));
+            foreach (var plan in history.Versions)
+            {
+                context.AddSource($"{schema.Namespace}.Migrations.{MigrationEmitter.ClassName(plan.Version)}.g.cs", MigrationEmitter.Emit(schema, plan));
+            }
         }
     }
 }

@@ -149,6 +149,10 @@ public static class DiagnosticDescriptors
         "Invalid JSON key or path",
         "'{0}' is not a valid JSON {1}: use letters, digits, '_' and '-'{2}");
 
+    public static readonly DiagnosticDescriptor InvalidValueMap = Error("AH0037",
+        "Invalid value map",
+        "'valueMap' entry '{0}' of enum '{1}' is not valid: {2}");
+
     public static readonly DiagnosticDescriptor ForeignKeyWithoutIndex = Warning("AH0040",
         "Foreign key without a supporting index",
         "Foreign key '{0}' has no index that starts with it, so deleting or updating a '{1}' row scans '{2}' and joins on it are slow. Add an index on ({3}).");
@@ -160,6 +164,42 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnreachableState = Warning("AH0042",
         "Unreachable state",
         "The state machine of '{0}' never reaches {1} from its initial states. Add transitions into {2} or remove it from the enum.");
+
+    public static readonly DiagnosticDescriptor VersionNotBumped = Error("AH0050",
+        "Schema changed without a new version",
+        "schema.yaml differs from frozen version {0} ({1}). Set 'version: {2}' to make the change a new version.");
+
+    public static readonly DiagnosticDescriptor FrozenVersionChanged = Error("AH0051",
+        "Frozen version would change",
+        "The {1} SQL of frozen version {0} no longer matches its recorded checksum ({2}, now {3}). A shipped migration must not change: restore {4} (or the generator) instead of editing history.");
+
+    public static readonly DiagnosticDescriptor MissingHistory = Error("AH0052",
+        "Versions missing from history",
+        "schema.yaml is version {0} but frozen versions {1} are missing. Run 'schema freeze' after each release so every earlier version stays in history.");
+
+    public static readonly DiagnosticDescriptor MissingChecksum = Error("AH0053",
+        "Frozen version without a checksum",
+        "Frozen version {0} has no {1} checksum in schema.checksums. Run 'schema freeze' to record it.");
+
+    public static readonly DiagnosticDescriptor DataLoss = Error("AH0054",
+        "Change loses data",
+        "Version {0} {1}: {2}. If that loss is intended, list '{3}' under 'allowDataLoss{4}'.");
+
+    public static readonly DiagnosticDescriptor UnknownRename = Error("AH0055",
+        "Rename of something that does not exist",
+        "'renamedFrom: {0}' names no {1} of version {2}");
+
+    public static readonly DiagnosticDescriptor NotNullWithoutValue = Error("AH0056",
+        "New NOT NULL column without a value for existing rows",
+        "Version {0} makes column '{1}' NOT NULL {2}; existing rows need a value. Give it a 'default' or a 'backfill' expression.");
+
+    public static readonly DiagnosticDescriptor UnusedDataLossAllowance = Warning("AH0057",
+        "allowDataLoss entry matches nothing",
+        "'allowDataLoss{1}' lists '{0}', but version {2} loses no such data. Remove the entry.");
+
+    public static readonly DiagnosticDescriptor FrozenVersionMismatch = Error("AH0058",
+        "Frozen file with the wrong version",
+        "{0} is named for version {1} but declares version {2}");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()

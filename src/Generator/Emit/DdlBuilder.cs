@@ -28,67 +28,72 @@ public static class DdlBuilder
             .SelectMany(t => new[] { $"DROP TABLE {SqlText.Quote(t.Name)}" }.Concat(dialect.DropLeftovers(t)))
             .ToList();
 
-    public static string CreateTable(TableModel table, ISqlDialect dialect)
+    public static string CreateTable(TableModel table, ISqlDialect dialect, string? nameOverride = null)
     {
-        var lines = new List<string>();
-        foreach (var column in table.Columns)
+        var lines = table.Columns.Select(column => ColumnDefinition(table, column, dialect)).ToList();
+        lines.AddRange(Constraints(table, dialect).Where(c => !c.Inline).Select(c => $"CONSTRAINT {SqlText.Quote(c.Name)} {c.Clause}"));
+        return $"CREATE TABLE {SqlText.Quote(nameOverride ?? table.Name)} (\n    {string.Join(",\n    ", lines)}\n){dialect.TableOptions}";
+    }
+
+    /// <summary>A column as CREATE TABLE and ADD COLUMN write it.</summary>
+    public static string ColumnDefinition(TableModel table, ColumnModel column, ISqlDialect dialect)
+    {
+        var line = $"{SqlText.Quote(column.Name)} {dialect.ColumnType(column)}";
+        if (column.Kind == ColumnKind.Id)
         {
-            var line = $"{SqlText.Quote(column.Name)} {dialect.ColumnType(column)}";
-            if (column.Kind == ColumnKind.Id)
-            {
-                // Inline, so that on SQLite the column is the rowid.
-                line += $" CONSTRAINT {SqlText.Quote(table.PrimaryKey.Name)} PRIMARY KEY";
-            }
-
-            if (column.Kind != ColumnKind.Id && (!column.Nullable || table.PrimaryKey.Columns.Contains(column.Name)))
-            {
-                line += " NOT NULL";
-            }
-
-            if (column.Default is { } value)
-            {
-                line += " DEFAULT " + dialect.Default(value);
-            }
-
-            lines.Add(line);
+            // Inline, so that on SQLite the column is the rowid.
+            line += $" CONSTRAINT {SqlText.Quote(table.PrimaryKey.Name)} PRIMARY KEY";
         }
 
-        if (!table.PrimaryKey.IsIdentity)
+        if (column.Kind != ColumnKind.Id && (!column.Nullable || table.PrimaryKey.Columns.Contains(column.Name)))
         {
-            lines.Add($"CONSTRAINT {SqlText.Quote(table.PrimaryKey.Name)} PRIMARY KEY ({ColumnList(table.PrimaryKey.Columns)})");
+            line += " NOT NULL";
         }
 
-        foreach (var unique in table.Uniques)
+        if (column.Default is { } value)
         {
-            lines.Add($"CONSTRAINT {SqlText.Quote(unique.Name)} UNIQUE ({ColumnList(unique.Columns)})");
+            line += " DEFAULT " + dialect.Default(value);
         }
 
+        return line;
+    }
+
+    /// <summary>
+    /// Every named table constraint with its clause (the text after <c>CONSTRAINT "name"</c>). The clause
+    /// identifies the constraint: two with the same clause are the same rule whatever their names.
+    /// </summary>
+    public static IReadOnlyList<TableConstraint> Constraints(TableModel table, ISqlDialect dialect)
+    {
+        var result = new List<TableConstraint>
+        {
+            new(table.PrimaryKey.Name, $"PRIMARY KEY ({ColumnList(table.PrimaryKey.Columns)})", table.PrimaryKey.IsIdentity),
+        };
+        result.AddRange(table.Uniques.Select(unique => new TableConstraint(unique.Name, $"UNIQUE ({ColumnList(unique.Columns)})", false)));
         foreach (var fk in table.ForeignKeys)
         {
-            var line = $"CONSTRAINT {SqlText.Quote(fk.Name)} FOREIGN KEY ({ColumnList(fk.Columns)}) " +
-                       $"REFERENCES {SqlText.Quote(fk.ReferencedTable)} ({ColumnList(fk.ReferencedColumns)})";
+            var clause = $"FOREIGN KEY ({ColumnList(fk.Columns)}) REFERENCES {SqlText.Quote(fk.ReferencedTable)} ({ColumnList(fk.ReferencedColumns)})";
             if (fk.OnDelete != ReferentialAction.NoAction)
             {
-                line += " ON DELETE " + SqlText.Action(fk.OnDelete);
+                clause += " ON DELETE " + SqlText.Action(fk.OnDelete);
             }
 
             if (fk.OnUpdate != ReferentialAction.NoAction)
             {
-                line += " ON UPDATE " + SqlText.Action(fk.OnUpdate);
+                clause += " ON UPDATE " + SqlText.Action(fk.OnUpdate);
             }
 
-            lines.Add(line);
+            result.Add(new TableConstraint(fk.Name, clause, false));
         }
 
         foreach (var check in table.Checks)
         {
             if (dialect.Check(check.Column is null ? null : SqlText.Quote(check.Column), check.Rule) is { } expression)
             {
-                lines.Add($"CONSTRAINT {SqlText.Quote(check.Name)} CHECK ({expression})");
+                result.Add(new TableConstraint(check.Name, $"CHECK ({expression})", false));
             }
         }
 
-        return $"CREATE TABLE {SqlText.Quote(table.Name)} (\n    {string.Join(",\n    ", lines)}\n){dialect.TableOptions}";
+        return result;
     }
 
     public static string CreateIndex(TableModel table, IndexModel index, ISqlDialect dialect)
@@ -137,8 +142,15 @@ public static class DdlBuilder
 
     public static IEnumerable<ColumnModel> InsertColumns(TableModel table) => table.Columns.Where(c => c.Kind != ColumnKind.Id);
 
+    /// <summary>CREATE INDEX with the name left out: what the index is, for comparing two versions.</summary>
+    public static string IndexSignature(TableModel table, IndexModel index, ISqlDialect dialect) =>
+        CreateIndex(table, index with { Name = string.Empty }, dialect);
+
     /// <summary>Statements as one script, each ending in a semicolon.</summary>
     public static string Script(IEnumerable<string> statements) => string.Join("\n\n", statements.Select(s => s + ";")) + "\n";
 
-    private static string ColumnList(IEnumerable<string> columns) => string.Join(", ", columns.Select(SqlText.Quote));
+    public static string ColumnList(IEnumerable<string> columns) => string.Join(", ", columns.Select(SqlText.Quote));
 }
+
+/// <summary>A named table constraint; <see cref="Inline"/> when CREATE TABLE writes it on its column (an id key).</summary>
+public sealed record TableConstraint(string Name, string Clause, bool Inline);

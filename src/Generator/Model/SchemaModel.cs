@@ -8,9 +8,23 @@ public sealed record SchemaModel(
     int Version,
     string Description,
     EquatableArray<EnumModel> Enums,
-    EquatableArray<TableModel> Tables);
+    EquatableArray<TableModel> Tables,
+    EquatableArray<string> AllowDataLossUp = default,
+    EquatableArray<string> AllowDataLossDown = default,
+    EquatableArray<StepModel> Steps = default);
 
-public sealed record EnumModel(string Name, string TypeName, string? Description, EquatableArray<EnumValueModel> Values);
+/// <summary>A data step of a version: SQL per backend, run before or after the version's schema changes.</summary>
+public sealed record StepModel(string Name, bool Before, string Sqlite, string Postgres);
+
+/// <summary>Rows holding <see cref="Old"/> (no longer a value) become <see cref="New"/> when the version applies.</summary>
+public sealed record ValueMapping(string Old, string New);
+
+public sealed record EnumModel(
+    string Name,
+    string TypeName,
+    string? Description,
+    EquatableArray<EnumValueModel> Values,
+    EquatableArray<ValueMapping> ValueMap = default);
 
 public sealed record EnumValueModel(string Value, string MemberName);
 
@@ -24,7 +38,8 @@ public sealed record TableModel(
     EquatableArray<ForeignKeyModel> ForeignKeys,
     EquatableArray<CheckModel> Checks,
     EquatableArray<IndexModel> Indexes,
-    EquatableArray<StateMachineModel> StateMachines)
+    EquatableArray<StateMachineModel> StateMachines,
+    string? RenamedFrom = null)
 {
     /// <summary>Columns the database sets to the current time on every update.</summary>
     public System.Collections.Generic.IEnumerable<ColumnModel> AutoUpdateColumns => System.Linq.Enumerable.Where(Columns, c => c.AutoUpdate);
@@ -53,7 +68,9 @@ public sealed record ColumnModel(
     bool Nullable,
     DefaultModel? Default,
     string? Description,
-    bool AutoUpdate = false);
+    bool AutoUpdate = false,
+    string? RenamedFrom = null,
+    string? Backfill = null);
 
 public enum DefaultKind
 {

@@ -8,13 +8,16 @@ namespace AgentHive.Generator.Parsing;
 /// <summary>Shapes the YAML tree into <see cref="SchemaSyntax"/>, reporting structural mistakes.</summary>
 public static class SchemaReader
 {
-    private static readonly string[] RootKeys = { "schema", "namespace", "version", "description", "enums", "tables" };
-    private static readonly string[] EnumKeys = { "values", "description" };
-    private static readonly string[] TableKeys = { "entity", "description", "columns", "primaryKey", "unique", "indexes", "checks", "stateMachines" };
+    private static readonly string[] RootKeys = { "schema", "namespace", "version", "description", "enums", "tables", "allowDataLoss", "steps" };
+    private static readonly string[] EnumKeys = { "values", "description", "valueMap" };
+    private static readonly string[] TableKeys =
+        { "entity", "description", "columns", "primaryKey", "unique", "indexes", "checks", "stateMachines", "renamedFrom" };
+    private static readonly string[] DataLossKeys = { "up", "down" };
+    private static readonly string[] StepKeys = { "name", "phase", "sql", "sqlite", "postgres" };
     private static readonly string[] ColumnKeys =
     {
         "type", "nullable", "default", "primaryKey", "unique", "references", "onDelete", "onUpdate", "min", "max", "description",
-        "shape", "requiredKeys", "autoUpdate",
+        "shape", "requiredKeys", "autoUpdate", "renamedFrom", "backfill",
     };
     private static readonly string[] UniqueKeys = { "name", "columns" };
     private static readonly string[] IndexKeys = { "name", "columns", "unique", "description", "where", "include" };
@@ -63,6 +66,8 @@ public static class SchemaReader
                     case "description": schema.Description = Scalar(value, "'description'"); break;
                     case "enums": ReadEnums(value, schema); break;
                     case "tables": ReadTables(value, schema); break;
+                    case "allowDataLoss": ReadAllowDataLoss(value, schema); break;
+                    case "steps": ReadSteps(value, schema); break;
                 }
             }
 
@@ -107,6 +112,19 @@ public static class SchemaReader
                     {
                         syntax.Values.AddRange(ScalarList(enumValue, $"values of enum '{key.Value}'"));
                     }
+                    else if (enumKey.Value == "valueMap")
+                    {
+                        if (Expect<YamlMapping>(enumValue, $"'valueMap' of enum '{key.Value}'") is { } map)
+                        {
+                            foreach (var (old, replacement) in Entries(map, null, $"'valueMap' of enum '{key.Value}'", "old value"))
+                            {
+                                if (Scalar(replacement, $"the new value for '{old.Value}'") is { } target)
+                                {
+                                    syntax.ValueMap.Add((ToToken(old), target));
+                                }
+                            }
+                        }
+                    }
                     else
                     {
                         syntax.Description = Scalar(enumValue, "'description'");
@@ -142,6 +160,7 @@ public static class SchemaReader
                     switch (tableKey.Value)
                     {
                         case "entity": table.Entity = Scalar(tableValue, "'entity'"); break;
+                        case "renamedFrom": table.RenamedFrom = Scalar(tableValue, "'renamedFrom'"); break;
                         case "description": table.Description = Scalar(tableValue, "'description'"); break;
                         case "columns": ReadColumns(tableValue, table); break;
                         case "primaryKey":
@@ -210,6 +229,8 @@ public static class SchemaReader
                         case "description": column.Description = token; break;
                         case "shape": column.Shape = token; break;
                         case "autoUpdate": column.AutoUpdate = token; break;
+                        case "renamedFrom": column.RenamedFrom = token; break;
+                        case "backfill": column.Backfill = token; break;
                     }
                 }
 
@@ -291,6 +312,56 @@ public static class SchemaReader
                 if (!HasKey(body, "columns"))
                 {
                     Report(DiagnosticDescriptors.MissingKey, item.Location, $"An index of {context}", "columns");
+                }
+            }
+        }
+
+        private void ReadAllowDataLoss(YamlNode node, SchemaSyntax schema)
+        {
+            if (node is YamlSequence)
+            {
+                schema.AllowDataLossUp.AddRange(ScalarList(node, "'allowDataLoss'"));
+                return;
+            }
+
+            if (Expect<YamlMapping>(node, "'allowDataLoss'", "a list of objects or a mapping with 'up' and 'down'") is not { } mapping)
+            {
+                return;
+            }
+
+            foreach (var (key, value) in Entries(mapping, DataLossKeys, "'allowDataLoss'", "key"))
+            {
+                (key.Value == "up" ? schema.AllowDataLossUp : schema.AllowDataLossDown).AddRange(ScalarList(value, $"'allowDataLoss.{key.Value}'"));
+            }
+        }
+
+        private void ReadSteps(YamlNode node, SchemaSyntax schema)
+        {
+            if (Expect<YamlSequence>(node, "'steps'") is not { } sequence)
+            {
+                return;
+            }
+
+            foreach (var item in sequence.Items)
+            {
+                var step = new StepSyntax(item.Location);
+                schema.Steps.Add(step);
+                if (Expect<YamlMapping>(item, "a step") is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (var (key, value) in Entries(body, StepKeys, "a step", "key"))
+                {
+                    var token = Scalar(value, $"'{key.Value}' of a step");
+                    switch (key.Value)
+                    {
+                        case "name": step.Name = token; break;
+                        case "phase": step.Phase = token; break;
+                        case "sql": step.Sql = token; break;
+                        case "sqlite": step.Sqlite = token; break;
+                        case "postgres": step.Postgres = token; break;
+                    }
                 }
             }
         }

@@ -18,6 +18,22 @@ public sealed class SchemaSyntax
     public Token? Description { get; set; }
     public List<EnumSyntax> Enums { get; } = new();
     public List<TableSyntax> Tables { get; } = new();
+    public List<Token> AllowDataLossUp { get; } = new();
+    public List<Token> AllowDataLossDown { get; } = new();
+    public List<StepSyntax> Steps { get; } = new();
+}
+
+/// <summary>A data step a version runs inside its migration (backfills, fix-ups).</summary>
+public sealed class StepSyntax
+{
+    public StepSyntax(LocationInfo location) => Location = location;
+
+    public LocationInfo Location { get; }
+    public Token? Name { get; set; }
+    public Token? Phase { get; set; }
+    public Token? Sql { get; set; }
+    public Token? Sqlite { get; set; }
+    public Token? Postgres { get; set; }
 }
 
 public sealed class EnumSyntax
@@ -27,6 +43,7 @@ public sealed class EnumSyntax
     public Token Name { get; }
     public Token? Description { get; set; }
     public List<Token> Values { get; } = new();
+    public List<(Token Old, Token New)> ValueMap { get; } = new();
 }
 
 public sealed class TableSyntax
@@ -34,6 +51,7 @@ public sealed class TableSyntax
     public TableSyntax(Token name) => Name = name;
 
     public Token Name { get; }
+    public Token? RenamedFrom { get; set; }
     public Token? Entity { get; set; }
     public Token? Description { get; set; }
     public List<ColumnSyntax> Columns { get; } = new();
@@ -65,6 +83,8 @@ public sealed class ColumnSyntax
     public List<Token>? RequiredKeys { get; set; }
     public LocationInfo? RequiredKeysLocation { get; set; }
     public Token? AutoUpdate { get; set; }
+    public Token? RenamedFrom { get; set; }
+    public Token? Backfill { get; set; }
 }
 
 /// <summary>A UNIQUE constraint over one or more columns.</summary>

@@ -36,13 +36,26 @@ public sealed class SchemaValidator
 
     private readonly List<DiagnosticInfo> _diagnostics;
 
-    private SchemaValidator(List<DiagnosticInfo> diagnostics) => _diagnostics = diagnostics;
+    private readonly Dictionary<string, LocationInfo> _locations;
+
+    private SchemaValidator(List<DiagnosticInfo> diagnostics, Dictionary<string, LocationInfo> locations)
+    {
+        _diagnostics = diagnostics;
+        _locations = locations;
+    }
 
     /// <summary>Returns the model, or null when any error was reported.</summary>
-    public static SchemaModel? Validate(SchemaSyntax syntax, List<DiagnosticInfo> diagnostics)
+    public static SchemaModel? Validate(SchemaSyntax syntax, List<DiagnosticInfo> diagnostics) =>
+        Validate(syntax, diagnostics, new Dictionary<string, LocationInfo>());
+
+    /// <summary>
+    /// Returns the model, or null when any error was reported, and fills <paramref name="locations"/> with
+    /// where things are declared (keys like <c>table:tasks</c>, <c>column:tasks.status</c>) for later stages.
+    /// </summary>
+    public static SchemaModel? Validate(SchemaSyntax syntax, List<DiagnosticInfo> diagnostics, Dictionary<string, LocationInfo> locations)
     {
         var errorsBefore = diagnostics.Count(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
-        var model = new SchemaValidator(diagnostics).Build(syntax);
+        var model = new SchemaValidator(diagnostics, locations).Build(syntax);
         var errorsAfter = diagnostics.Count(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
         return errorsAfter == 0 && errorsBefore == 0 ? model : null;
     }
@@ -107,6 +120,15 @@ public sealed class SchemaValidator
 
         var ordered = OrderByDependencies(tables);
 
+        _locations["version"] = syntax.Version?.Location ?? syntax.Location;
+        foreach (var (entries, direction) in new[] { (syntax.AllowDataLossUp, "up"), (syntax.AllowDataLossDown, "down") })
+        {
+            foreach (var entry in entries)
+            {
+                _locations[$"loss-{direction}:{entry.Value}"] = entry.Location;
+            }
+        }
+
         return new SchemaModel(
             name,
             ns,
@@ -114,7 +136,42 @@ public sealed class SchemaValidator
             version,
             syntax.Description?.Value ?? string.Empty,
             enums.Values.Select(e => e.Model).ToEquatableArray(),
-            ordered.Select(t => t.ToModel()).ToEquatableArray());
+            ordered.Select(t => t.ToModel()).ToEquatableArray(),
+            syntax.AllowDataLossUp.Select(t => t.Value).Distinct().ToEquatableArray(),
+            syntax.AllowDataLossDown.Select(t => t.Value).Distinct().ToEquatableArray(),
+            BuildSteps(syntax.Steps).ToEquatableArray());
+    }
+
+    private List<StepModel> BuildSteps(List<StepSyntax> steps)
+    {
+        var result = new List<StepModel>();
+        var number = 0;
+        foreach (var step in steps)
+        {
+            number++;
+            if (step.Sql is null && (step.Sqlite is null || step.Postgres is null))
+            {
+                Report(DiagnosticDescriptors.MissingKey, step.Location, "A step", "sql' (or both 'sqlite' and 'postgres");
+                continue;
+            }
+
+            var before = false;
+            if (step.Phase is { } phase)
+            {
+                if (phase.Value is not ("before" or "after"))
+                {
+                    Report(DiagnosticDescriptors.InvalidValue, phase.Location, phase.Value, "'phase'", "before or after (the version's schema changes)");
+                    continue;
+                }
+
+                before = phase.Value == "before";
+            }
+
+            var name = step.Name is { } nameToken && CheckIdentifier(nameToken, "step") ? nameToken.Value : $"step_{number}";
+            result.Add(new StepModel(name, before, (step.Sqlite ?? step.Sql)!.Value, (step.Postgres ?? step.Sql)!.Value));
+        }
+
+        return result;
     }
 
     private Dictionary<string, EnumInfo> BuildEnums(List<EnumSyntax> syntaxes)
@@ -161,7 +218,26 @@ public sealed class SchemaValidator
                 values.Add(new EnumValueModel(value.Value, member));
             }
 
-            var model = new EnumModel(syntax.Name.Value, Names.ToPascalCase(syntax.Name.Value), syntax.Description?.Value, values.ToEquatableArray());
+            var map = new List<ValueMapping>();
+            foreach (var (old, replacement) in syntax.ValueMap)
+            {
+                if (seenValues.Contains(old.Value))
+                {
+                    Report(DiagnosticDescriptors.InvalidValueMap, old.Location, old.Value, syntax.Name.Value, "it is still a value; map only values this version removes");
+                }
+                else if (!seenValues.Contains(replacement.Value))
+                {
+                    Report(DiagnosticDescriptors.InvalidValueMap, replacement.Location, old.Value, syntax.Name.Value, $"'{replacement.Value}' is not one of its values");
+                }
+                else
+                {
+                    map.Add(new ValueMapping(old.Value, replacement.Value));
+                    _locations[$"value-map:{syntax.Name.Value}.{old.Value}"] = old.Location;
+                }
+            }
+
+            _locations[$"enum:{syntax.Name.Value}"] = syntax.Name.Location;
+            var model = new EnumModel(syntax.Name.Value, Names.ToPascalCase(syntax.Name.Value), syntax.Description?.Value, values.ToEquatableArray(), map.ToEquatableArray());
             result[syntax.Name.Value] = new EnumInfo(model, seenValues);
         }
 
@@ -199,6 +275,13 @@ public sealed class SchemaValidator
         }
 
         var table = new TableBuilder(syntax, entityName);
+        _locations[$"table:{syntax.Name.Value}"] = syntax.Name.Location;
+        if (syntax.RenamedFrom is { } tableRename && CheckIdentifier(tableRename, "table"))
+        {
+            table.RenamedFrom = tableRename.Value;
+            _locations[$"table-renamed:{syntax.Name.Value}"] = tableRename.Location;
+        }
+
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var columnSyntax in syntax.Columns)
         {
@@ -225,12 +308,32 @@ public sealed class SchemaValidator
             table.Columns.Add(column);
         }
 
+        BuildBackfills(table);
         BuildPrimaryKey(table);
         BuildUniques(table);
         BuildIndexes(table);
         BuildChecks(table, enums);
         BuildStateMachines(table, enums);
         return table;
+    }
+
+    private void BuildBackfills(TableBuilder table)
+    {
+        foreach (var column in table.Columns)
+        {
+            _locations[$"column:{table.Name}.{column.Model.Name}"] = column.Syntax.Name.Location;
+            if (column.Syntax.RenamedFrom is { } rename && CheckIdentifier(rename, "column"))
+            {
+                column.Model = column.Model with { RenamedFrom = rename.Value };
+                _locations[$"column-renamed:{table.Name}.{column.Model.Name}"] = rename.Location;
+            }
+
+            if (column.Syntax.Backfill is { } backfill &&
+                Expression(backfill, table, $"The backfill of '{table.Name}.{column.Model.Name}'") is { } sql)
+            {
+                column.Model = column.Model with { Backfill = sql };
+            }
+        }
     }
 
     private ColumnBuilder? BuildColumn(TableSyntax table, ColumnSyntax syntax, Dictionary<string, EnumInfo> enums)
@@ -1207,7 +1310,7 @@ public sealed class SchemaValidator
         }
 
         public ColumnSyntax Syntax { get; }
-        public ColumnModel Model { get; }
+        public ColumnModel Model { get; set; }
         public bool IsPrimaryKey { get; }
         public bool IsUnique { get; }
         public RangeRule? Range { get; set; }
@@ -1234,6 +1337,7 @@ public sealed class SchemaValidator
         public List<(IndexModel Model, LocationInfo Location)> Indexes { get; } = new();
         public List<StateMachineModel> StateMachines { get; } = new();
         public Dictionary<string, LocationInfo> ForeignKeyLocations { get; } = new(StringComparer.Ordinal);
+        public string? RenamedFrom { get; set; }
 
         public bool HasColumn(string name) => Column(name) is not null;
 
@@ -1249,6 +1353,7 @@ public sealed class SchemaValidator
             ForeignKeys.ToEquatableArray(),
             Checks.ToEquatableArray(),
             Indexes.Select(i => i.Model).ToEquatableArray(),
-            StateMachines.ToEquatableArray());
+            StateMachines.ToEquatableArray(),
+            RenamedFrom);
     }
 }

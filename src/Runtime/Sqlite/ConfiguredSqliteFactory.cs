@@ -10,15 +10,22 @@ namespace AgentHive.Runtime.Sqlite;
 public sealed class ConfiguredSqliteFactory : DbProviderFactory
 {
     private readonly int _busyTimeoutSeconds;
+    private readonly bool _foreignKeys;
 
     /// <summary>Creates the factory.</summary>
-    public ConfiguredSqliteFactory(int busyTimeoutSeconds) => _busyTimeoutSeconds = busyTimeoutSeconds;
+    /// <param name="busyTimeoutSeconds">How long connections wait for a lock.</param>
+    /// <param name="foreignKeys">Whether connections enforce foreign keys (off only for the migrator).</param>
+    public ConfiguredSqliteFactory(int busyTimeoutSeconds, bool foreignKeys = true)
+    {
+        _busyTimeoutSeconds = busyTimeoutSeconds;
+        _foreignKeys = foreignKeys;
+    }
 
     /// <inheritdoc/>
     public override DbConnection CreateConnection()
     {
         var connection = new SqliteConnection();
-        connection.StateChange += (sender, e) => SqliteConnectionSetup.ApplyOnOpen(sender, e, _busyTimeoutSeconds);
+        connection.StateChange += (sender, e) => SqliteConnectionSetup.ApplyOnOpen(sender, e, _busyTimeoutSeconds, _foreignKeys);
         return connection;
     }
 

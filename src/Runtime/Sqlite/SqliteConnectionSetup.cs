@@ -36,12 +36,18 @@ public static class SqliteConnectionSetup
     }
 
     /// <summary>Applies the pragmas to an open connection (outside any transaction, where they take effect).</summary>
-    public static void Apply(SqliteConnection connection, int busyTimeoutSeconds = 5)
+    /// <param name="connection">An open connection.</param>
+    /// <param name="busyTimeoutSeconds">How long to wait for a lock.</param>
+    /// <param name="foreignKeys">
+    /// Off only for the migrator: a table rebuild must not cascade deletes into child tables, and every
+    /// migration checks all foreign keys itself before it commits.
+    /// </param>
+    public static void Apply(SqliteConnection connection, int busyTimeoutSeconds = 5, bool foreignKeys = true)
     {
         using var command = connection.CreateCommand();
         var busyMilliseconds = (busyTimeoutSeconds * 1000).ToString(CultureInfo.InvariantCulture);
         command.CommandText =
-            $"PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+            $"PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA foreign_keys = {(foreignKeys ? "ON" : "OFF")}; PRAGMA synchronous = NORMAL;";
         command.ExecuteNonQuery();
         if (!IsInMemory(connection))
         {
@@ -80,11 +86,11 @@ public static class SqliteConnectionSetup
         return builder.Mode == SqliteOpenMode.Memory || builder.DataSource is ":memory:" or "";
     }
 
-    internal static void ApplyOnOpen(object? sender, StateChangeEventArgs e, int busyTimeoutSeconds)
+    internal static void ApplyOnOpen(object? sender, StateChangeEventArgs e, int busyTimeoutSeconds, bool foreignKeys)
     {
         if (e.CurrentState == ConnectionState.Open && e.OriginalState != ConnectionState.Open && sender is SqliteConnection connection)
         {
-            Apply(connection, busyTimeoutSeconds);
+            Apply(connection, busyTimeoutSeconds, foreignKeys);
         }
     }
 }

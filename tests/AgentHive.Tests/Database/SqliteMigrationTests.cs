@@ -38,7 +38,7 @@ public sealed class SqliteMigrationTests : IntegrityContract
     {
         Migrator.Up();
 
-        foreach (var connection in new[] { SqliteConnectionSetup.Open(Sqlite.Options.ConnectionString), OpenThroughMigratorFactory() })
+        foreach (var connection in new[] { SqliteConnectionSetup.Open(Sqlite.Options.ConnectionString), OpenThroughFactory() })
         {
             using (connection)
             {
@@ -75,7 +75,7 @@ public sealed class SqliteMigrationTests : IntegrityContract
         Assert.False(System.IO.File.Exists(Sqlite.FilePath));
     }
 
-    private SqliteConnection OpenThroughMigratorFactory()
+    private SqliteConnection OpenThroughFactory()
     {
         var connection = (SqliteConnection)new ConfiguredSqliteFactory(5).CreateConnection();
         connection.ConnectionString = Sqlite.Options.ConnectionString;

@@ -1,0 +1,229 @@
+using System.Collections.Generic;
+using System.Linq;
+using AgentHive.Generator.Dialects;
+using AgentHive.Generator.Emit;
+using AgentHive.Generator.Model;
+
+namespace AgentHive.Generator.Diff;
+
+/// <summary>
+/// PostgreSQL statements for a version change: ALTER statements in the migration's transaction, in an
+/// order where each step is valid: rules that change are dropped first (so data can move), columns
+/// and data change, then the rules of the target version are added back.
+/// </summary>
+public static class PostgresPlanner
+{
+    private static readonly ISqlDialect Dialect = PostgresDialect.Instance;
+
+    public static IReadOnlyList<string> Plan(VersionChanges changes)
+    {
+        var kept = changes.KeptTables.Select(p => new Pair(p.Source, p.Target, changes.InTargetNames(p.Source, p.Target))).ToList();
+        var statements = new List<string>();
+        statements.AddRange(changes.Steps(before: true).Select(s => s.Postgres));
+
+        // 1. Drop what no longer holds: triggers that change, indexes and constraints that go or change.
+        foreach (var pair in kept)
+        {
+            var table = SqlText.Quote(pair.Source.Name);
+            // Data changes below must not trip state machines or move updated_at: their triggers go first.
+            var dataChanges = pair.Target.Columns.Any(c => changes.ValueMap(c).Count > 0 || changes.Backfill(c) is not null);
+            if (dataChanges || !Dialect.Triggers(pair.Renamed).SequenceEqual(Dialect.Triggers(pair.Target)))
+            {
+                statements.AddRange(TriggerNames(pair.Source).Select(n => $"DROP TRIGGER {SqlText.Quote(n)} ON {table}"));
+                statements.AddRange(Dialect.DropLeftovers(pair.Source));
+                pair.TriggersChanged = true;
+            }
+
+            foreach (var index in pair.Renamed.Indexes.Where(i => Match(pair.Target, i, pair.Renamed) is null))
+            {
+                statements.Add($"DROP INDEX {SqlText.Quote(index.Name)}");
+            }
+
+            var targetClauses = DdlBuilder.Constraints(pair.Target, Dialect).Select(c => c.Clause).ToList();
+            foreach (var constraint in DdlBuilder.Constraints(pair.Renamed, Dialect).Where(c => !targetClauses.Contains(c.Clause)))
+            {
+                statements.Add($"ALTER TABLE {table} DROP CONSTRAINT {SqlText.Quote(constraint.Name)}");
+            }
+        }
+
+        statements.AddRange(changes.DroppedTables.SelectMany(t => new[] { $"DROP TABLE {SqlText.Quote(t.Name)}" }.Concat(Dialect.DropLeftovers(t))));
+
+        // 2. Renames: tables, columns, then the names derived from them.
+        foreach (var pair in kept)
+        {
+            var table = SqlText.Quote(pair.Target.Name);
+            if (pair.Source.Name != pair.Target.Name)
+            {
+                statements.Add($"ALTER TABLE {SqlText.Quote(pair.Source.Name)} RENAME TO {table}");
+            }
+
+            foreach (var column in pair.Source.Columns)
+            {
+                if (changes.Mapping.TargetColumn(pair.Target.Name, column.Name) is { } newName && newName != column.Name)
+                {
+                    statements.Add($"ALTER TABLE {table} RENAME COLUMN {SqlText.Quote(column.Name)} TO {SqlText.Quote(newName)}");
+                }
+            }
+
+            if (pair.Target.PrimaryKey.IsIdentity)
+            {
+                var oldSequence = $"{pair.Source.Name}_{changes.Mapping.SourceColumn(pair.Target.Name, pair.Target.PrimaryKey.Columns[0])}_seq";
+                var newSequence = $"{pair.Target.Name}_{pair.Target.PrimaryKey.Columns[0]}_seq";
+                if (oldSequence != newSequence)
+                {
+                    statements.Add($"ALTER SEQUENCE {SqlText.Quote(oldSequence)} RENAME TO {SqlText.Quote(newSequence)}");
+                }
+            }
+
+            var targetConstraints = DdlBuilder.Constraints(pair.Target, Dialect);
+            foreach (var constraint in DdlBuilder.Constraints(pair.Renamed, Dialect))
+            {
+                if (targetConstraints.FirstOrDefault(c => c.Clause == constraint.Clause) is { } same && same.Name != constraint.Name)
+                {
+                    statements.Add($"ALTER TABLE {table} RENAME CONSTRAINT {SqlText.Quote(constraint.Name)} TO {SqlText.Quote(same.Name)}");
+                }
+            }
+
+            foreach (var index in pair.Renamed.Indexes)
+            {
+                if (Match(pair.Target, index, pair.Renamed) is { } same && same.Name != index.Name)
+                {
+                    statements.Add($"ALTER INDEX {SqlText.Quote(index.Name)} RENAME TO {SqlText.Quote(same.Name)}");
+                }
+            }
+        }
+
+        // 3. New tables, complete with their indexes and triggers.
+        foreach (var table in changes.NewTables)
+        {
+            statements.Add(DdlBuilder.CreateTable(table, Dialect));
+            statements.AddRange(table.Indexes.Select(i => DdlBuilder.CreateIndex(table, i, Dialect)));
+            statements.AddRange(Dialect.Triggers(table));
+        }
+
+        // 4. Columns and data of kept tables, then their rules.
+        foreach (var pair in kept)
+        {
+            statements.AddRange(AlterColumns(changes, pair));
+        }
+
+        foreach (var pair in kept)
+        {
+            var table = SqlText.Quote(pair.Target.Name);
+            var sourceClauses = DdlBuilder.Constraints(pair.Renamed, Dialect).Select(c => c.Clause).ToList();
+            foreach (var constraint in DdlBuilder.Constraints(pair.Target, Dialect).Where(c => !sourceClauses.Contains(c.Clause)))
+            {
+                statements.Add($"ALTER TABLE {table} ADD CONSTRAINT {SqlText.Quote(constraint.Name)} {constraint.Clause}");
+            }
+
+            foreach (var index in pair.Target.Indexes.Where(i => Match(pair.Renamed, i, pair.Target) is null))
+            {
+                statements.Add(DdlBuilder.CreateIndex(pair.Target, index, Dialect));
+            }
+
+            if (pair.TriggersChanged)
+            {
+                statements.AddRange(Dialect.Triggers(pair.Target));
+            }
+        }
+
+        statements.AddRange(changes.Steps(before: false).Select(s => s.Postgres));
+        return statements;
+    }
+
+    private static IEnumerable<string> AlterColumns(VersionChanges changes, Pair pair)
+    {
+        var table = SqlText.Quote(pair.Target.Name);
+        foreach (var column in pair.Target.Columns)
+        {
+            var name = SqlText.Quote(column.Name);
+            var backfill = changes.Backfill(column);
+            var old = pair.Renamed.Columns.FirstOrDefault(c => c.Name == column.Name && changes.Mapping.SourceColumn(pair.Target.Name, column.Name) is not null);
+            if (old is null)
+            {
+                if (column.Nullable || column.Default is not null || backfill is null)
+                {
+                    yield return $"ALTER TABLE {table} ADD COLUMN {DdlBuilder.ColumnDefinition(pair.Target, column, Dialect)}";
+                    if (backfill is not null)
+                    {
+                        yield return $"UPDATE {table} SET {name} = {backfill}";
+                    }
+
+                    continue;
+                }
+
+                yield return $"ALTER TABLE {table} ADD COLUMN {DdlBuilder.ColumnDefinition(pair.Target, column with { Nullable = true }, Dialect)}";
+                yield return $"UPDATE {table} SET {name} = {backfill}";
+                yield return $"ALTER TABLE {table} ALTER COLUMN {name} SET NOT NULL";
+                continue;
+            }
+
+            var newType = Dialect.ColumnType(column);
+            if (Dialect.ColumnType(old) != newType)
+            {
+                var type = newType.Replace(" GENERATED BY DEFAULT AS IDENTITY", string.Empty);
+                yield return $"ALTER TABLE {table} ALTER COLUMN {name} TYPE {type} USING {name}::{type}";
+            }
+
+            var map = changes.ValueMap(column);
+            if (map.Count > 0)
+            {
+                yield return $"UPDATE {table} SET {name} = CASE {name} {string.Join(" ", map.Select(m => $"WHEN {SqlText.Literal(m.Old)} THEN {SqlText.Literal(m.New)}"))} END " +
+                             $"WHERE {name} IN ({string.Join(", ", map.Select(m => SqlText.Literal(m.Old)))})";
+            }
+
+            var oldDefault = old.Default is null ? null : Dialect.Default(old.Default);
+            var newDefault = column.Default is null ? null : Dialect.Default(column.Default);
+            if (oldDefault != newDefault)
+            {
+                yield return newDefault is null
+                    ? $"ALTER TABLE {table} ALTER COLUMN {name} DROP DEFAULT"
+                    : $"ALTER TABLE {table} ALTER COLUMN {name} SET DEFAULT {newDefault}";
+            }
+
+            if (backfill is not null)
+            {
+                yield return $"UPDATE {table} SET {name} = {backfill} WHERE {name} IS NULL";
+            }
+
+            if (old.Nullable != column.Nullable && !pair.Target.PrimaryKey.Columns.Contains(column.Name))
+            {
+                yield return $"ALTER TABLE {table} ALTER COLUMN {name} {(column.Nullable ? "DROP" : "SET")} NOT NULL";
+            }
+        }
+
+        foreach (var column in pair.Source.Columns.Where(c => changes.Mapping.TargetColumn(pair.Target.Name, c.Name) is null))
+        {
+            yield return $"ALTER TABLE {table} DROP COLUMN {SqlText.Quote(column.Name)}";
+        }
+    }
+
+    /// <summary>The index of <paramref name="table"/> that is the same index as <paramref name="index"/> (any name).</summary>
+    private static IndexModel? Match(TableModel table, IndexModel index, TableModel owner)
+    {
+        var signature = DdlBuilder.IndexSignature(owner, index, Dialect);
+        return table.Indexes.FirstOrDefault(i => DdlBuilder.IndexSignature(table, i, Dialect) == signature);
+    }
+
+    private static IEnumerable<string> TriggerNames(TableModel table) =>
+        table.StateMachines.Select(m => m.TransitionTriggerName(table.Name))
+            .Concat(table.AutoUpdateColumns.Any() ? new[] { SqliteDialect.TouchTrigger(table) } : new string[0]);
+
+    private sealed class Pair
+    {
+        public Pair(TableModel source, TableModel target, TableModel renamed)
+        {
+            Source = source;
+            Target = target;
+            Renamed = renamed;
+        }
+
+        public TableModel Source { get; }
+        public TableModel Target { get; }
+
+        /// <summary>The source table in target names, keeping its own constraint and index names.</summary>
+        public TableModel Renamed { get; }
+
+        public bool TriggersChanged { get; set; }
+    }
+}

@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using AgentHive.Generator.Model;
+
+namespace AgentHive.Generator.Diff;
+
+/// <summary>A kind of data a change would lose, with the name to list under <c>allowDataLoss</c>.</summary>
+public sealed record DataLossItem(string Key, string Description);
+
+/// <summary>A NOT NULL column that existing rows would have no value for.</summary>
+public sealed record MissingValue(string Table, string Column, bool IsNew);
+
+/// <summary>What moving from one version of the schema to another changes, independent of the backend.</summary>
+public sealed class VersionChanges
+{
+    private VersionChanges(SchemaModel source, SchemaModel target, TableMapping mapping, bool isUpgrade)
+    {
+        Source = source;
+        Target = target;
+        Mapping = mapping;
+        IsUpgrade = isUpgrade;
+    }
+
+    public SchemaModel Source { get; }
+
+    public SchemaModel Target { get; }
+
+    public TableMapping Mapping { get; }
+
+    /// <summary>True for Up (target is the newer version): value maps, backfills and steps apply only then.</summary>
+    public bool IsUpgrade { get; }
+
+    public static VersionChanges Upgrade(SchemaModel source, SchemaModel target, TableMapping mapping) => new(source, target, mapping, true);
+
+    public static VersionChanges Downgrade(SchemaModel source, SchemaModel target, TableMapping mapping) => new(source, target, mapping, false);
+
+    public IEnumerable<TableModel> DroppedTables =>
+        Source.Tables.Reverse().Where(t => Mapping.TargetTable(t.Name) is null);
+
+    public IEnumerable<TableModel> NewTables => Target.Tables.Where(t => Mapping.SourceTable(t.Name) is null);
+
+    /// <summary>Target tables that existed in the source, each with its source table.</summary>
+    public IEnumerable<(TableModel Source, TableModel Target)> KeptTables =>
+        Target.Tables.Where(t => Mapping.SourceTable(t.Name) is not null)
+            .Select(t => (Source.Tables.First(s => s.Name == Mapping.SourceTable(t.Name)), t));
+
+    public TableModel InTargetNames(TableModel sourceTable, TableModel targetTable) => Mapping.InTargetNames(sourceTable, targetTable.Name, Source);
+
+    /// <summary>Value maps of the target's enums that apply to this move (upgrades only).</summary>
+    public IReadOnlyList<ValueMapping> ValueMap(ColumnModel targetColumn) =>
+        IsUpgrade && targetColumn.EnumName is { } name
+            ? Target.Enums.FirstOrDefault(e => e.Name == name)?.ValueMap.ToList() ?? new List<ValueMapping>()
+            : new List<ValueMapping>();
+
+    /// <summary>The backfill to apply to a column in this move (upgrades only).</summary>
+    public string? Backfill(ColumnModel targetColumn) => IsUpgrade ? targetColumn.Backfill : null;
+
+    public IEnumerable<StepModel> Steps(bool before) => IsUpgrade ? Target.Steps.Where(s => s.Before == before) : Enumerable.Empty<StepModel>();
+
+    /// <summary>Data that would be lost: for an upgrade the guarded kinds, for a downgrade what it drops.</summary>
+    public IReadOnlyList<DataLossItem> DataLoss()
+    {
+        var losses = new List<DataLossItem>();
+        foreach (var table in DroppedTables)
+        {
+            losses.Add(new DataLossItem(table.Name, $"drops table '{table.Name}' and its rows"));
+        }
+
+        foreach (var (source, target) in KeptTables)
+        {
+            foreach (var column in source.Columns.Where(c => Mapping.TargetColumn(target.Name, c.Name) is null))
+            {
+                losses.Add(new DataLossItem($"{source.Name}.{column.Name}", $"drops column '{source.Name}.{column.Name}' and its values"));
+            }
+
+            if (!IsUpgrade)
+            {
+                continue;
+            }
+
+            foreach (var column in target.Columns)
+            {
+                if (Mapping.SourceColumn(target.Name, column.Name) is { } sourceName &&
+                    source.Columns.First(c => c.Name == sourceName) is var old &&
+                    old.Kind != column.Kind && !IsWidening(old.Kind, column.Kind))
+                {
+                    losses.Add(new DataLossItem($"{target.Name}.{column.Name}",
+                        $"narrows column '{target.Name}.{column.Name}' from {old.Kind.ToString().ToLowerInvariant()} to {column.Kind.ToString().ToLowerInvariant()}"));
+                }
+            }
+        }
+
+        if (IsUpgrade)
+        {
+            foreach (var sourceEnum in Source.Enums)
+            {
+                if (Target.Enums.FirstOrDefault(e => e.Name == sourceEnum.Name) is not { } targetEnum)
+                {
+                    continue;
+                }
+
+                foreach (var value in sourceEnum.Values.Where(v => targetEnum.Values.All(t => t.Value != v.Value) && targetEnum.ValueMap.All(m => m.Old != v.Value)))
+                {
+                    losses.Add(new DataLossItem($"{sourceEnum.Name}.{value.Value}",
+                        $"removes value '{value.Value}' from enum '{sourceEnum.Name}' without a 'valueMap' entry for the rows that hold it"));
+                }
+            }
+        }
+
+        return losses;
+    }
+
+    /// <summary>NOT NULL columns existing rows would get no value for (upgrades; a downgrade fails safely instead).</summary>
+    public IReadOnlyList<MissingValue> MissingValues()
+    {
+        var missing = new List<MissingValue>();
+        if (!IsUpgrade)
+        {
+            return missing;
+        }
+
+        foreach (var (source, target) in KeptTables)
+        {
+            foreach (var column in target.Columns.Where(c => !c.Nullable && c.Kind != ColumnKind.Id && c.Backfill is null))
+            {
+                var sourceName = Mapping.SourceColumn(target.Name, column.Name);
+                if (sourceName is null && column.Default is null)
+                {
+                    missing.Add(new MissingValue(target.Name, column.Name, IsNew: true));
+                }
+                else if (sourceName is not null && source.Columns.First(c => c.Name == sourceName).Nullable)
+                {
+                    missing.Add(new MissingValue(target.Name, column.Name, IsNew: false));
+                }
+            }
+        }
+
+        return missing;
+    }
+
+    private static bool IsWidening(ColumnKind from, ColumnKind to) => (from, to) switch
+    {
+        (ColumnKind.Integer, ColumnKind.BigInt or ColumnKind.Real) => true,
+        (ColumnKind.Boolean, ColumnKind.Integer or ColumnKind.BigInt) => true,
+        (ColumnKind.Id, ColumnKind.BigInt) => true,
+        (ColumnKind.Enum, ColumnKind.Text) => true,
+        (_, ColumnKind.Text) when from is not (ColumnKind.Blob) => true,
+        _ => false,
+    };
+}
