@@ -91,7 +91,18 @@ public static class DeployCommand
         script.SetAction(parse => Execute(parse, baseConfiguration, provider, connection,
             (migrator, output) => migrator.Script(output, parse.GetValue(scriptTo)), announceTarget: false));
 
+        var schemaPath = new Option<string>("--schema") { Description = "The schema file", DefaultValueFactory = _ => "schema.yaml" };
+        var historyPath = new Option<string>("--history") { Description = "The history folder", DefaultValueFactory = _ => Path.Combine("src", "Migrations", "history") };
+        var freeze = new Command("freeze", "Record the version schema.yaml declares as released: copy it into history with the checksums of its SQL");
+        freeze.Options.Add(schemaPath);
+        freeze.Options.Add(historyPath);
+        freeze.SetAction(parse => SchemaFreeze.Run(parse.GetValue(schemaPath)!, parse.GetValue(historyPath)!, typeof(DeployCommand).Assembly,
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        var schema = new Command("schema", "Work with the schema history");
+        schema.Subcommands.Add(freeze);
+
         root.Subcommands.Add(up);
+        root.Subcommands.Add(schema);
         root.Subcommands.Add(down);
         root.Subcommands.Add(status);
         root.Subcommands.Add(script);
