@@ -46,14 +46,14 @@ public static class SqlitePlanner
                 continue;
             }
 
-            var before = IndexesAndTriggers(renamedSource).ToList();
-            var after = IndexesAndTriggers(target).ToList();
-            if (!before.SequenceEqual(after))
+            var oldIndexes = renamedSource.Indexes.Select(i => DdlBuilder.CreateIndex(renamedSource, i, Dialect)).ToList();
+            var newIndexes = target.Indexes.Select(i => DdlBuilder.CreateIndex(target, i, Dialect)).ToList();
+            statements.AddRange(renamedSource.Indexes.Where((_, i) => !newIndexes.Contains(oldIndexes[i])).Select(i => $"DROP INDEX {SqlText.Quote(i.Name)}"));
+            statements.AddRange(newIndexes.Where(i => !oldIndexes.Contains(i)));
+            if (!Dialect.Triggers(renamedSource).SequenceEqual(Dialect.Triggers(target)))
             {
-                // Indexes and triggers are cheap to recreate; dropping and creating keeps one code path.
-                statements.AddRange(renamedSource.Indexes.Select(i => $"DROP INDEX {SqlText.Quote(i.Name)}"));
                 statements.AddRange(TriggerNames(renamedSource).Select(n => $"DROP TRIGGER {SqlText.Quote(n)}"));
-                statements.AddRange(after);
+                statements.AddRange(Dialect.Triggers(target));
             }
         }
 

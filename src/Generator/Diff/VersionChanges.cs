@@ -47,11 +47,35 @@ public sealed class VersionChanges
 
     public TableModel InTargetNames(TableModel sourceTable, TableModel targetTable) => Mapping.InTargetNames(sourceTable, targetTable.Name, Source);
 
-    /// <summary>Value maps of the target's enums that apply to this move (upgrades only).</summary>
-    public IReadOnlyList<ValueMapping> ValueMap(ColumnModel targetColumn) =>
-        IsUpgrade && targetColumn.EnumName is { } name
-            ? Target.Enums.FirstOrDefault(e => e.Name == name)?.ValueMap.ToList() ?? new List<ValueMapping>()
-            : new List<ValueMapping>();
+    /// <summary>
+    /// How stored values of an enum column change in this move. Up applies the newer version's
+    /// <c>valueMap</c>; Down undoes the entries that were renames (the new value did not exist before),
+    /// while values merged into one that already existed stay merged.
+    /// </summary>
+    public IReadOnlyList<ValueMapping> ValueMap(ColumnModel targetColumn)
+    {
+        if (targetColumn.EnumName is not { } name)
+        {
+            return new List<ValueMapping>();
+        }
+
+        if (IsUpgrade)
+        {
+            return Target.Enums.FirstOrDefault(e => e.Name == name)?.ValueMap.ToList() ?? new List<ValueMapping>();
+        }
+
+        var older = Target.Enums.FirstOrDefault(e => e.Name == name);
+        var newer = Source.Enums.FirstOrDefault(e => e.Name == name);
+        if (older is null || newer is null)
+        {
+            return new List<ValueMapping>();
+        }
+
+        return newer.ValueMap
+            .Where(m => older.Values.All(v => v.Value != m.New) && older.Values.Any(v => v.Value == m.Old))
+            .Select(m => new ValueMapping(m.New, m.Old))
+            .ToList();
+    }
 
     /// <summary>The backfill to apply to a column in this move (upgrades only).</summary>
     public string? Backfill(ColumnModel targetColumn) => IsUpgrade ? targetColumn.Backfill : null;

@@ -12,7 +12,7 @@ public static class PortableExpression
 {
     private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
     {
-        "and", "or", "not", "is", "null", "in", "between", "like", "true", "false",
+        "and", "or", "not", "is", "null", "in", "between", "like", "true", "false", "case", "when", "then", "else", "end",
     };
 
     private static readonly HashSet<string> Functions = new(StringComparer.Ordinal)

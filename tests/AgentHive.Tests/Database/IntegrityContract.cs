@@ -104,11 +104,11 @@ public abstract class IntegrityContract : MigrationContract
     {
         Migrator.Up();
         Database.Execute("INSERT INTO agents (name, agent_type) VALUES ('a', 'worker')");
-        Database.Execute("INSERT INTO context_sessions (agent_id, max_tokens) VALUES (1, 1000)");
+        Database.Execute("INSERT INTO context_sessions (agent_id, context_window_tokens) VALUES (1, 1000)");
 
         Assert.ThrowsAny<DbException>(() => Database.Execute("UPDATE context_sessions SET usage_percent = 100.5"));
         Assert.ThrowsAny<DbException>(() => Database.Execute("UPDATE context_sessions SET input_tokens = -1"));
-        Assert.ThrowsAny<DbException>(() => Database.Execute("UPDATE context_sessions SET max_tokens = 0"));
+        Assert.ThrowsAny<DbException>(() => Database.Execute("UPDATE context_sessions SET context_window_tokens = 0"));
         Assert.ThrowsAny<DbException>(() => Database.Execute(
             "INSERT INTO memory_snapshots (session_id, agent_id, memory_type, content, content_hash, importance_score) VALUES (1, 1, 'semantic', 'x', 'h', 1.5)"));
         Database.Execute("UPDATE context_sessions SET usage_percent = 100, input_tokens = 0");

@@ -20,7 +20,7 @@ public abstract class MigrationContract : IDisposable
     private static readonly string[] AgentHiveTables =
     {
         "agents", "agent_messages", "projects", "tasks", "project_tasks", "context_sessions", "memory_snapshots",
-        "performance_metrics", "checkpoints", "git_state", "pull_requests", "configurations", "events",
+        "performance_metrics", "checkpoints", "git_state", "pull_requests", "configurations", "events", "task_dependencies",
     };
 
     private static readonly string[] AgentHiveIndexes =
@@ -32,7 +32,7 @@ public abstract class MigrationContract : IDisposable
         "ix_performance_metrics_task_id", "ix_checkpoints_agent_id_created_at", "ix_checkpoints_task_id", "ix_checkpoints_session_id",
         "ix_pull_requests_status", "ix_pull_requests_project_id", "ix_pull_requests_task_id", "ix_pull_requests_agent_id",
         "ix_events_created_at", "ix_events_severity_created_at", "ix_events_agent_id_created_at", "ix_events_task_id",
-        "ix_events_correlation_id",
+        "ix_events_correlation_id", "ix_agents_heartbeat", "ix_task_dependencies_depends_on",
     };
 
     protected MigrationContract(TestDatabase database)
@@ -52,7 +52,7 @@ public abstract class MigrationContract : IDisposable
     {
         var steps = Migrator.Up();
 
-        Assert.Equal(new long[] { 1 }, steps.Select(s => s.Version));
+        Assert.Equal(new long[] { 1, 2 }, steps.Select(s => s.Version));
         Assert.Equal(AgentHiveTables.Append(AgentHiveVersionTable.Table).OrderBy(t => t), Database.Tables().OrderBy(t => t));
         var indexes = Database.Indexes();
         Assert.All(AgentHiveIndexes, index => Assert.Contains(index, indexes));
@@ -165,7 +165,7 @@ public abstract class MigrationContract : IDisposable
 
         var reverted = Migrator.Down(0);
 
-        Assert.Equal(new long[] { 1 }, reverted.Select(s => s.Version));
+        Assert.Equal(new long[] { 2, 1 }, reverted.Select(s => s.Version));
         Assert.Empty(Database.Tables().Intersect(AgentHiveTables));
         Assert.Empty(Database.Triggers());
         Assert.All(Migrator.Status(), s => Assert.False(s.Applied));
@@ -184,11 +184,13 @@ public abstract class MigrationContract : IDisposable
         var (after, _, _) = Cli("status");
 
         Assert.Matches(@"\n\s+1\s+pending\s+Agent Hive core schema", before);
-        Assert.Contains("Current version: 0; pending: 1", before);
+        Assert.Matches(@"\n\s+2\s+pending\s+Task review and dependencies", before);
+        Assert.Contains("Current version: 0; pending: 1, 2", before);
         Assert.Equal(DeployCommand.Success, code);
         Assert.Contains("Applying 1: Agent Hive core schema ... done in", up);
+        Assert.Contains("Applying 2: Task review and dependencies, delivery attempts, wider PR numbers ... done in", up);
         Assert.Matches(@"\n\s+1\s+applied\s+Agent Hive core schema", after);
-        Assert.Contains("Current version: 1; pending: none", after);
+        Assert.Contains("Current version: 2; pending: none", after);
     }
 
     [Fact]
@@ -207,10 +209,12 @@ public abstract class MigrationContract : IDisposable
     [Fact]
     public void Up_to_a_version_and_down_to_zero_through_the_command_line()
     {
-        var (_, _, upCode) = Cli("up", "--to", "1");
+        var (upToOne, _, upCode) = Cli("up", "--to", "1");
         var (down, _, downCode) = Cli("down", "--to", "0");
 
         Assert.Equal(DeployCommand.Success, upCode);
+        Assert.Contains("Current version: 1; pending: 2", upToOne);
+        Assert.DoesNotContain("task_dependencies", string.Join(",", Database.Tables()));
         Assert.Equal(DeployCommand.Success, downCode);
         Assert.Contains("Reverting 1: Agent Hive core schema ... done in", down);
         Assert.Empty(Database.Tables().Intersect(AgentHiveTables));
@@ -261,10 +265,13 @@ public abstract class MigrationContract : IDisposable
         var child = new AgentHive.Entities.Task { Title = "Write the generator", ParentTaskId = parentId, AgentId = workerId };
         var childId = Id(AgentHive.Entities.Task.SqliteInsertSql, AgentHive.Entities.Task.PostgresInsertSql, child.AddInsertParameters);
 
+        var dependency = new TaskDependency { TaskId = childId, DependsOnTaskId = parentId };
+        Insert(c, TaskDependency.SqliteInsertSql, TaskDependency.PostgresInsertSql, dependency.AddInsertParameters);
+
         var link = new ProjectTask { ProjectId = projectId, TaskId = childId };
         Insert(c, ProjectTask.SqliteInsertSql, ProjectTask.PostgresInsertSql, link.AddInsertParameters);
 
-        var session = new ContextSession { AgentId = workerId, TaskId = childId, InputTokens = 1200, OutputTokens = 300, MaxTokens = 200_000, UsagePercent = 0.75 };
+        var session = new ContextSession { AgentId = workerId, TaskId = childId, InputTokens = 1200, OutputTokens = 300, ContextWindowTokens = 200_000, UsagePercent = 0.75 };
         var sessionId = Id(ContextSession.SqliteInsertSql, ContextSession.PostgresInsertSql, session.AddInsertParameters);
 
         var snapshot = new MemorySnapshot { SessionId = sessionId, AgentId = workerId, MemoryType = MemoryType.Episodic, Content = "Learned the schema", ContentHash = "abc123", ImportanceScore = 0.9 };
@@ -291,5 +298,5 @@ public abstract class MigrationContract : IDisposable
         return new Graph(agentId, parentId, childId, pr.PrNumber);
     }
 
-    private sealed record Graph(long AgentId, long ParentTaskId, long ChildTaskId, int PrNumber);
+    private sealed record Graph(long AgentId, long ParentTaskId, long ChildTaskId, long PrNumber);
 }

@@ -50,7 +50,7 @@ public sealed class PostgresMigrationTests : IntegrityContract
         var failed = Run(wrongDatabase, "up");
 
         Assert.Equal(DeployCommand.Success, up.Code);
-        Assert.Contains("Current version: 1", status.Output);
+        Assert.Contains("Current version: 2", status.Output);
         Assert.Equal(DeployCommand.Failed, failed.Code);
         foreach (var text in new[] { up.Output, up.Error, status.Output, status.Error, failed.Output, failed.Error })
         {

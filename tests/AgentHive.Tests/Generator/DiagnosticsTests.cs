@@ -810,12 +810,13 @@ public class DiagnosticsTests
     [Fact]
     public void Agent_Hive_schema_compiles_without_diagnostics()
     {
-        var path = RepositoryPaths.Combine("schema.yaml");
-        var run = GeneratorHarness.Run(System.IO.File.ReadAllText(path));
+        var history = RepositoryPaths.Combine("src", "Migrations", "history");
+        var run = GeneratorHarness.Run(System.IO.File.ReadAllText(RepositoryPaths.Combine("schema.yaml")),
+            System.IO.Directory.GetFiles(history).Select(f => (f.Replace(history, "/project/history"), System.IO.File.ReadAllText(f))).ToArray());
 
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationErrors);
-        Assert.Equal(13, run.Sources.Keys.Count(k => k.StartsWith("AgentHive.Entities.", StringComparison.Ordinal) && !IsEnum(k)));
+        Assert.Equal(14, run.Sources.Keys.Count(k => k.StartsWith("AgentHive.Entities.", StringComparison.Ordinal) && !IsEnum(k)));
 
         static bool IsEnum(string hint) => hint.EndsWith("Status.g.cs", StringComparison.Ordinal) || hint.EndsWith("Transitions.g.cs", StringComparison.Ordinal) ||
             hint.EndsWith("Type.g.cs", StringComparison.Ordinal) || hint.EndsWith("Severity.g.cs", StringComparison.Ordinal);

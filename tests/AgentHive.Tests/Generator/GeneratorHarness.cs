@@ -24,10 +24,17 @@ internal static class GeneratorHarness
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToImmutableArray());
 
-    public static GeneratorRun Run(string schema, string userCode = "namespace User { public static class Placeholder { } }")
+    public static GeneratorRun Run(string schema, params (string Path, string Text)[] otherFiles) =>
+        Run(schema, "namespace User { public static class Placeholder { } }", otherFiles);
+
+    public static GeneratorRun Run(string schema, string userCode, params (string Path, string Text)[] otherFiles)
     {
         var schemaText = new InMemoryAdditionalText(SchemaPath, schema);
-        var driver = CreateDriver(schemaText);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            new[] { new SchemaGenerator().AsSourceGenerator() },
+            new AdditionalText[] { schemaText }.Concat(otherFiles.Select(f => new InMemoryAdditionalText(f.Path, f.Text))),
+            parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         var compilation = CreateCompilation(userCode);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         return new GeneratorRun(driver, compilation, output, schemaText);

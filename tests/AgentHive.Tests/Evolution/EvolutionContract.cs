@@ -1,0 +1,255 @@
+using System;
+using System.Collections.Generic;
+using System.Data.Common;
+using System.Linq;
+using AgentHive.Generator.Dialects;
+using AgentHive.Generator.Emit;
+using AgentHive.Generator.Model;
+using AgentHive.Tests.Database;
+using Xunit;
+
+namespace AgentHive.Tests.Evolution;
+
+/// <summary>
+/// Version 1 of <see cref="EvolutionSchemas"/>, full of rows (cascade children, self-references), goes
+/// up to version 2, which makes every kind of change, and back down. Nothing is lost that the schema did
+/// not allow to be lost, and each side equals a fresh install of its version in the catalog.
+/// </summary>
+public abstract class EvolutionContract : IDisposable
+{
+    private static readonly HistoryModel History = EvolutionSchemas.TwoVersions();
+    private readonly List<TestDatabase> _databases = new();
+
+    protected abstract TestDatabase NewDatabase();
+
+    protected abstract ISqlDialect Dialect { get; }
+
+    protected abstract IReadOnlyList<string> Up(VersionPlan plan);
+
+    protected abstract IReadOnlyList<string> Down(VersionPlan plan);
+
+    /// <summary>Runs statements as the migrator does: one transaction, checks before commit.</summary>
+    protected abstract void Apply(TestDatabase database, IReadOnlyList<string> statements);
+
+    protected abstract IReadOnlyList<string> Catalog(DbConnection connection);
+
+    protected abstract void AssertIntegrity(TestDatabase database);
+
+    public void Dispose()
+    {
+        foreach (var database in _databases)
+        {
+            database.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Upgrade_keeps_every_row_maps_values_and_equals_a_fresh_install()
+    {
+        var database = Populated();
+
+        Apply(database, Up(History.Versions[1]));
+
+        Assert.Equal(3, database.Scalar("SELECT COUNT(*) FROM customers"));
+        Assert.Equal(5, database.Scalar("SELECT COUNT(*) FROM orders"));
+        Assert.Equal(6, database.Scalar("SELECT COUNT(*) FROM order_labels"));
+        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM reviews"));
+        Assert.Equal(1 + 2 + 3 + 4 + 5, database.Scalar("SELECT SUM(item_count) FROM orders"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM orders WHERE id = 1 AND status = 'created'"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM orders WHERE id = 3 AND status = 'cancelled'"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM orders WHERE id = 2 AND replaces_order_id = 1"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM customers WHERE id = 1 AND tier = 'gold' AND score = 107"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM customers WHERE id = 3 AND country = 'unknown' AND tier = 'basic' AND score = 7"));
+        Assert.Equal(2, database.Scalar("SELECT COUNT(*) FROM customers WHERE country <> 'unknown'"));
+        Assert.Equal(3, database.Scalar("SELECT COUNT(*) FROM order_labels WHERE order_id = 1"));
+        AssertIntegrity(database);
+        Assert.Equal(FreshCatalog(History.Current), CatalogOf(database));
+    }
+
+    [Fact]
+    public void Upgraded_database_enforces_the_new_rules()
+    {
+        var database = Populated();
+        Apply(database, Up(History.Versions[1]));
+
+        Assert.ThrowsAny<DbException>(() => database.Execute("UPDATE orders SET status = 'new' WHERE id = 1"));
+        Assert.ThrowsAny<DbException>(() => database.Execute("UPDATE orders SET status = 'delivered' WHERE id = 1"));
+        database.Execute("UPDATE orders SET status = 'paid' WHERE id = 1");
+        Assert.ThrowsAny<DbException>(() => database.Execute("INSERT INTO reviews (order_id, stars) VALUES (1, 6)"));
+        Assert.ThrowsAny<DbException>(() => database.Execute("INSERT INTO order_labels (order_id, tag) VALUES (999, 'orphan')"));
+        database.Execute("INSERT INTO reviews (order_id, stars) VALUES (1, 5)");
+
+        database.Execute("DELETE FROM customers WHERE id = 1");
+
+        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM orders WHERE customer_id = 1"));
+        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM order_labels WHERE order_id IN (1, 2)"));
+        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM reviews"));
+    }
+
+    [Fact]
+    public void Downgrade_restores_version_1_with_every_row_and_equals_a_fresh_install()
+    {
+        var database = Populated();
+        var before = CatalogOf(database);
+        Apply(database, Up(History.Versions[1]));
+
+        Apply(database, Down(History.Versions[1]));
+
+        Assert.Equal(3, database.Scalar("SELECT COUNT(*) FROM customers"));
+        Assert.Equal(5, database.Scalar("SELECT COUNT(*) FROM orders"));
+        Assert.Equal(6, database.Scalar("SELECT COUNT(*) FROM order_tags"));
+        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM legacy_notes"));
+        Assert.Equal(1 + 2 + 3 + 4 + 5, database.Scalar("SELECT SUM(quantity) FROM orders"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM orders WHERE id = 1 AND status = 'new'"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM orders WHERE id = 3 AND status = 'cancelled'"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM orders WHERE id = 2 AND replaces_order_id = 1"));
+        AssertIntegrity(database);
+        Assert.Equal(before, CatalogOf(database));
+
+        Apply(database, Up(History.Versions[1]));
+        Assert.Equal(FreshCatalog(History.Current), CatalogOf(database));
+    }
+
+    private TestDatabase Populated()
+    {
+        var database = Track(NewDatabase());
+        Apply(database, Up(History.Versions[0]));
+        database.Execute("INSERT INTO customers (email, vip, country, score) VALUES ('ada@example.org', TRUE, 'UK', 7)");
+        database.Execute("INSERT INTO customers (email, vip, country, score) VALUES ('bob@example.org', FALSE, 'FR', 7)");
+        database.Execute("INSERT INTO customers (email, vip, country, score) VALUES ('cy@example.org', FALSE, NULL, 7)");
+        var orders = new[]
+        {
+            (Customer: 1, Replaces: "NULL", Quantity: 1, Note: "'first'"),
+            (Customer: 1, Replaces: "1", Quantity: 2, Note: "NULL"),
+            (Customer: 2, Replaces: "NULL", Quantity: 3, Note: "'gift'"),
+            (Customer: 2, Replaces: "3", Quantity: 4, Note: "NULL"),
+            (Customer: 3, Replaces: "NULL", Quantity: 5, Note: "'rush'"),
+        };
+        for (var i = 0; i < orders.Length; i++)
+        {
+            var o = orders[i];
+            database.Execute($"INSERT INTO orders (customer_id, replaces_order_id, quantity, note, placed_at) " +
+                             $"VALUES ({o.Customer}, {o.Replaces}, {o.Quantity}, {o.Note}, '2024-01-0{i + 1} 10:00:00+00:00')");
+        }
+
+        foreach (var state in new[] { "paid", "shipped", "returned" })
+        {
+            database.Execute($"UPDATE orders SET status = '{state}' WHERE id = 3");
+        }
+
+        database.Execute("UPDATE orders SET status = 'cancelled' WHERE id = 4");
+        database.Execute("INSERT INTO order_tags (order_id, tag) VALUES (1, 'a'), (1, 'b'), (1, 'c'), (2, 'a'), (3, 'a'), (5, 'z')");
+        database.Execute("INSERT INTO legacy_notes (body) VALUES ('old'), ('older')");
+        AssertIntegrity(database);
+        return database;
+    }
+
+    private IReadOnlyList<string> FreshCatalog(SchemaModel schema)
+    {
+        var fresh = Track(NewDatabase());
+        Apply(fresh, DdlBuilder.Create(schema, Dialect));
+        return CatalogOf(fresh);
+    }
+
+    private IReadOnlyList<string> CatalogOf(TestDatabase database)
+    {
+        using var connection = database.Open();
+        return Catalog(connection);
+    }
+
+    private TestDatabase Track(TestDatabase database)
+    {
+        _databases.Add(database);
+        return database;
+    }
+}
+
+public sealed class SqliteEvolutionTests : EvolutionContract
+{
+    protected override ISqlDialect Dialect => SqliteDialect.Instance;
+
+    protected override TestDatabase NewDatabase() => new SqliteTestDatabase();
+
+    protected override IReadOnlyList<string> Up(VersionPlan plan) => plan.SqliteUp;
+
+    protected override IReadOnlyList<string> Down(VersionPlan plan) => plan.SqliteDown;
+
+    protected override void Apply(TestDatabase database, IReadOnlyList<string> statements)
+    {
+        // As the migrator's connection: foreign keys off around the transaction, every key checked before commit.
+        using var connection = (Microsoft.Data.Sqlite.SqliteConnection)database.Open();
+        Execute(connection, null, "PRAGMA foreign_keys = OFF");
+        using var transaction = connection.BeginTransaction();
+        foreach (var statement in statements)
+        {
+            Execute(connection, transaction, statement);
+        }
+
+        using (var check = connection.CreateCommand())
+        {
+            check.Transaction = transaction;
+            check.CommandText = "PRAGMA foreign_key_check";
+            using var reader = check.ExecuteReader();
+            Assert.False(reader.Read(), "foreign_key_check found a violation before commit");
+        }
+
+        transaction.Commit();
+    }
+
+    protected override IReadOnlyList<string> Catalog(DbConnection connection) => CatalogSnapshot.Sqlite(connection);
+
+    protected override void AssertIntegrity(TestDatabase database)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA integrity_check";
+        Assert.Equal("ok", command.ExecuteScalar());
+        command.CommandText = "PRAGMA foreign_key_check";
+        using var reader = command.ExecuteReader();
+        Assert.False(reader.Read(), "foreign_key_check found a violation");
+    }
+
+    private static void Execute(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresEvolutionTests : EvolutionContract
+{
+    private readonly PostgresServer _server;
+
+    public PostgresEvolutionTests(PostgresServer server) => _server = server;
+
+    protected override ISqlDialect Dialect => PostgresDialect.Instance;
+
+    protected override TestDatabase NewDatabase() => new PostgresTestDatabase(_server);
+
+    protected override IReadOnlyList<string> Up(VersionPlan plan) => plan.PostgresUp;
+
+    protected override IReadOnlyList<string> Down(VersionPlan plan) => plan.PostgresDown;
+
+    protected override void Apply(TestDatabase database, IReadOnlyList<string> statements)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        foreach (var statement in statements)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = statement;
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    protected override IReadOnlyList<string> Catalog(DbConnection connection) => CatalogSnapshot.Postgres(connection);
+
+    protected override void AssertIntegrity(TestDatabase database) =>
+        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND NOT convalidated"));
+}
