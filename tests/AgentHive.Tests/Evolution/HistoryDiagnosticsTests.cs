@@ -1,0 +1,138 @@
+using System.Linq;
+using AgentHive.Generator;
+using AgentHive.Tests.Generator;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace AgentHive.Tests.Evolution;
+
+/// <summary>Each forbidden change and each misuse of the history fails the build with its own code, where it happened.</summary>
+public class HistoryDiagnosticsTests
+{
+    private const string V1 = """
+        version: 1
+        enums:
+          state: [open, closed, archived]
+        tables:
+          notes:
+            columns:
+              id: id
+              title: text
+              body: { type: text, nullable: true }
+              rating: { type: real, nullable: true }
+              state: { type: state, default: open }
+          tags:
+            columns:
+              id: id
+              label: text
+        """;
+
+    private static readonly string Checksums = EvolutionSchemas.ChecksumsOf(V1);
+
+    [Theory]
+    [InlineData("dropped column", "AH0054", "body", "      body: { type: text, nullable: true }\n", "")]
+    [InlineData("dropped table", "AH0054", "'tags'", "  tags:\n    columns:\n      id: id\n      label: text", "")]
+    [InlineData("narrowed type", "AH0054", "narrows column 'notes.rating'", "rating: { type: real, nullable: true }", "rating: { type: integer, nullable: true }")]
+    [InlineData("removed enum value", "AH0054", "'archived'", "state: [open, closed, archived]", "state: [open, closed]")]
+    [InlineData("added table without allowing Down to drop it", "AH0054", "cannot be reverted", "  tags:\n", "  links:\n    columns:\n      id: id\n  tags:\n")]
+    [InlineData("unknown rename", "AH0055", "renamedFrom: headline", "      title: text\n", "      heading: { type: text, renamedFrom: headline }\n")]
+    [InlineData("new NOT NULL column without default or backfill", "AH0056", "notes.author", "      title: text\n", "      title: text\n      author: text\n")]
+    [InlineData("nullable column made NOT NULL without backfill", "AH0056", "notes.body", "body: { type: text, nullable: true }", "body: { type: text }")]
+    public void Forbidden_change_fails_the_build(string why, string code, string messagePart, string find, string replace)
+    {
+        var v2 = V1.Replace("version: 1", "version: 2").Replace(find, replace);
+        Assert.NotEqual(V1.Replace("version: 1", "version: 2"), v2);
+
+        var diagnostics = Run(v2);
+
+        var match = diagnostics.FirstOrDefault(d => d.Id == code);
+        Assert.True(match is not null, $"{why}: expected {code}, got {Describe(diagnostics)}");
+        Assert.Equal(DiagnosticSeverity.Error, match!.Severity);
+        Assert.Contains(messagePart, match.GetMessage());
+        Assert.EndsWith("schema.yaml", match.Location.GetLineSpan().Path);
+    }
+
+    [Fact]
+    public void Allowed_losses_and_maps_build_cleanly()
+    {
+        var v2 = V1.Replace("version: 1", "version: 2\nallowDataLoss:\n  up: [notes.body, tags]\n  down: [notes.author]")
+            .Replace("      body: { type: text, nullable: true }\n", "      author: { type: text, backfill: \"'unknown'\" }\n")
+            .Replace("  tags:\n    columns:\n      id: id\n      label: text", "")
+            .Replace("state: [open, closed, archived]", "state:\n    values: [open, closed]\n    valueMap: { archived: closed }");
+
+        var diagnostics = Run(v2);
+
+        Assert.Empty(diagnostics);
+    }
+
+    [Fact]
+    public void Changing_schema_yaml_without_a_new_version_fails()
+    {
+        var diagnostics = Run(V1.Replace("label: text", "label: text\n      color: { type: text, nullable: true }"));
+
+        var match = Assert.Single(diagnostics, d => d.Id == "AH0050");
+        Assert.Contains("Set 'version: 2'", match.GetMessage());
+        Assert.Equal(1, match.Location.GetLineSpan().StartLinePosition.Line + 1);
+    }
+
+    [Fact]
+    public void Unchanged_schema_at_a_frozen_version_builds()
+    {
+        Assert.Empty(Run(V1));
+    }
+
+    [Fact]
+    public void Editing_a_frozen_version_fails_on_its_checksum()
+    {
+        var editedV1 = V1.Replace("label: text", "label: { type: text, unique: true }");
+
+        var diagnostics = Run(V1.Replace("version: 1", "version: 2").Replace("label: text", "label: { type: text, unique: true }"), frozenV1: editedV1);
+
+        var matches = diagnostics.Where(d => d.Id == "AH0051").ToList();
+        Assert.Equal(new[] { "postgres", "sqlite" }, matches.Select(m => m.GetMessage().Split(' ')[1]).OrderBy(b => b));
+        Assert.All(matches, m => Assert.Contains("frozen version 1", m.GetMessage()));
+        Assert.All(matches, m => Assert.EndsWith("schema.checksums", m.Location.GetLineSpan().Path));
+    }
+
+    [Fact]
+    public void Missing_history_fails()
+    {
+        var result = HistoryPipeline.Run(EvolutionSchemas.History(V1.Replace("version: 1", "version: 3")));
+
+        Assert.Contains(result.Diagnostics, d => d.Id == "AH0052" && d.Message.Contains("1, 2"));
+        Assert.Null(result.Model);
+    }
+
+    [Fact]
+    public void Frozen_version_without_checksum_fails()
+    {
+        var result = HistoryPipeline.Run(EvolutionSchemas.History(V1.Replace("version: 1", "version: 2"), ("/project/history/schema.v1.yaml", V1)));
+
+        Assert.Contains(result.Diagnostics, d => d.Id == "AH0053");
+    }
+
+    [Fact]
+    public void Frozen_file_named_for_another_version_fails()
+    {
+        var result = HistoryPipeline.Run(EvolutionSchemas.History(V1.Replace("version: 1", "version: 2"),
+            ("/project/history/schema.v1.yaml", V1.Replace("version: 1", "version: 7")), ("/project/history/schema.checksums", Checksums)));
+
+        Assert.Contains(result.Diagnostics, d => d.Id == "AH0058");
+    }
+
+    [Fact]
+    public void Unused_allowance_warns()
+    {
+        var diagnostics = Run(V1.Replace("version: 1", "version: 2\nallowDataLoss: [notes.nothing]"));
+
+        var match = Assert.Single(diagnostics);
+        Assert.Equal("AH0057", match.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, match.Severity);
+    }
+
+    private static System.Collections.Generic.IReadOnlyList<Diagnostic> Run(string current, string frozenV1 = V1) =>
+        GeneratorHarness.Run(current, ("/project/history/schema.v1.yaml", frozenV1), ("/project/history/schema.checksums", Checksums)).GeneratorDiagnostics;
+
+    private static string Describe(System.Collections.Generic.IEnumerable<Diagnostic> diagnostics) =>
+        string.Join("; ", diagnostics.Select(d => $"{d.Id} {d.GetMessage()}").DefaultIfEmpty("nothing"));
+}
