@@ -14,6 +14,9 @@ internal static class MigrationEmitter
 {
     public static string ClassName(int version) => "SchemaVersion" + version.ToString("D4", CultureInfo.InvariantCulture);
 
+    /// <summary>Recorded with every applied version: which generator wrote its SQL.</summary>
+    public static readonly string ToolVersion = "AgentHive.Generator/" + typeof(MigrationEmitter).Assembly.GetName().Version!.ToString(3);
+
     public static string Emit(SchemaModel schema, VersionPlan plan)
     {
         var ns = schema.Namespace + ".Migrations";
@@ -64,11 +67,28 @@ internal static class MigrationEmitter
             w.Line();
         }
 
+        // The history row commits with the migration: a version is recorded exactly when its SQL took effect.
+        foreach (var dialect in new ISqlDialect[] { SqliteDialect.Instance, PostgresDialect.Instance })
+        {
+            var checksum = dialect is SqliteDialect ? plan.SqliteChecksum : plan.PostgresChecksum;
+            w.Line($"/// <summary>Records this version in the schema history on {dialect.Name}, with its checksum.</summary>");
+            SchemaEmitter.WriteArray(w, dialect.Name + "RecordUp", new[]
+            {
+                SchemaHistoryTable.Create(dialect),
+                SchemaHistoryTable.Insert(dialect, plan.Version, plan.Description, checksum, ToolVersion),
+            });
+            w.Line();
+            w.Line($"/// <summary>Removes this version from the schema history on {dialect.Name}.</summary>");
+            SchemaEmitter.WriteArray(w, dialect.Name + "RecordDown", new[] { SchemaHistoryTable.Delete(plan.Version) });
+            w.Line();
+        }
+
         w.Line("/// <inheritdoc/>");
         w.Open("public override void Up()");
         w.Line("BeforeUp();");
         w.Line("Run(SqliteUp, PostgresUp);");
         w.Line("AfterUp();");
+        w.Line("Run(SqliteRecordUp, PostgresRecordUp);");
         w.Close();
         w.Line();
         w.Line("/// <inheritdoc/>");
@@ -76,6 +96,7 @@ internal static class MigrationEmitter
         w.Line("BeforeDown();");
         w.Line("Run(SqliteDown, PostgresDown);");
         w.Line("AfterDown();");
+        w.Line("Run(SqliteRecordDown, PostgresRecordDown);");
         w.Close();
         w.Line();
         w.Line("/// <summary>Hook for C# data steps that must run before this version's Up SQL (implement in a partial class).</summary>");

@@ -24,6 +24,9 @@ public sealed class DatabaseOptions
     /// <summary>Seconds a SQLite connection waits for a lock before failing with SQLITE_BUSY.</summary>
     public int SqliteBusyTimeoutSeconds { get; set; } = 5;
 
+    /// <summary>Seconds a deployer waits for another one to finish migrating before it gives up.</summary>
+    public int LockTimeoutSeconds { get; set; } = 300;
+
     /// <summary>The provider as an enum; throws a clear error for an unknown name.</summary>
     public DatabaseProvider ParsedProvider => Provider.Trim().ToLowerInvariant() switch
     {

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using AgentHive.Runtime.Configuration;
+using AgentHive.Runtime.Deployment;
 using AgentHive.Runtime.Sqlite;
 using FluentMigrator.Runner;
 using FluentMigrator.Runner.Processors;
@@ -24,6 +25,7 @@ public sealed class SchemaMigrator
     private readonly DatabaseOptions _options;
     private readonly DatabaseProvider _provider;
     private readonly Assembly _migrations;
+    private IReadOnlyList<BuiltMigration>? _built;
 
     /// <summary>Creates a migrator for the migrations compiled into <paramref name="migrationsAssembly"/>.</summary>
     public SchemaMigrator(DatabaseOptions options, Assembly migrationsAssembly)
@@ -40,6 +42,75 @@ public sealed class SchemaMigrator
     /// <summary>The target, described without secrets.</summary>
     public string Target => ConnectionStrings.Describe(_provider, _options.ConnectionString);
 
+    /// <summary>Told when this deployer waits for another one's migration lock.</summary>
+    public Action<string>? Waiting { get; set; }
+
+    /// <summary>The versions this build carries, with their SQL and checksums.</summary>
+    public IReadOnlyList<BuiltMigration> Built => _built ??= BuiltMigrations.Load(_migrations);
+
+    /// <summary>Compares the database with this build: recorded checksums and the live catalog.</summary>
+    public VerifyReport Verify() => SchemaVerifier.Verify(_options, Built);
+
+    /// <summary>
+    /// Adopts a database that already has <paramref name="version"/>'s schema (checked like <see cref="Verify"/>):
+    /// records versions 1..N as applied, with their checksums, without running them.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The database has applied versions already, or its schema differs; the message says how.</exception>
+    public void Baseline(long version)
+    {
+        var migrations = Built.Where(m => m.Version <= version).ToList();
+        if (migrations.All(m => m.Version != version))
+        {
+            throw new InvalidOperationException($"This build has no version {version}; it knows {string.Join(", ", Built.Select(m => m.Version))}.");
+        }
+
+        using var held = Lock();
+        using (var connection = SchemaVerifier.Open(_options))
+        {
+            var applied = SchemaVerifier.AppliedVersions(connection, _provider);
+            if (applied.Count > 0 || SchemaVerifier.History(connection, _provider).Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The database already records applied versions ({string.Join(", ", applied)}); baseline adopts only databases without history.");
+            }
+
+            var drift = SchemaVerifier.Drift(_options, connection, Built, version);
+            if (drift.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The database does not match version {version}, so it was not adopted:\n  - " + string.Join("\n  - ", drift));
+            }
+        }
+
+        // FluentMigrator creates its version table; the version rows and our history rows then commit together.
+        WithRunner(null, runner =>
+        {
+            runner.HasApplied(0);
+            return 0;
+        });
+        using var write = SchemaVerifier.Open(_options);
+        using var transaction = write.BeginTransaction();
+        foreach (var migration in migrations)
+        {
+            using var insert = write.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = $"INSERT INTO \"{SchemaVerifier.VersionTable}\" (\"version\", \"applied_on\", \"description\") VALUES (@version, @applied, @description)";
+            AddParameter(insert, "@version", migration.Version);
+            AddParameter(insert, "@applied", DateTime.UtcNow);
+            AddParameter(insert, "@description", migration.Description);
+            insert.ExecuteNonQuery();
+            foreach (var statement in migration.Record[_provider])
+            {
+                using var record = write.CreateCommand();
+                record.Transaction = transaction;
+                record.CommandText = statement;
+                record.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+    }
+
     /// <summary>Every version the build knows, with whether the database has applied it.</summary>
     public IReadOnlyList<MigrationState> Status()
     {
@@ -54,6 +125,8 @@ public sealed class SchemaMigrator
     /// <summary>Applies pending versions up to <paramref name="targetVersion"/> (latest when null), one at a time.</summary>
     public IReadOnlyList<MigrationStep> Up(long? targetVersion = null, Action<MigrationState>? starting = null, Action<MigrationStep>? finished = null)
     {
+        // Under the lock, the applied versions are read afresh: a deployer that waited applies nothing twice.
+        using var held = Lock();
         return WithRunner(null, runner =>
         {
             var steps = new List<MigrationStep>();
@@ -74,6 +147,7 @@ public sealed class SchemaMigrator
     /// <summary>Reverts applied versions above <paramref name="targetVersion"/>, newest first (0 reverts all).</summary>
     public IReadOnlyList<MigrationStep> Down(long targetVersion, Action<MigrationState>? starting = null, Action<MigrationStep>? finished = null)
     {
+        using var held = Lock();
         return WithRunner(null, runner =>
         {
             var steps = new List<MigrationStep>();
@@ -94,8 +168,22 @@ public sealed class SchemaMigrator
         });
     }
 
-    /// <summary>Writes the SQL that <see cref="Up"/> would run, history statements included, without running it.</summary>
+    /// <summary>Writes the SQL that <see cref="Up"/> would run, lock and history statements included, without running it.</summary>
     public void Script(TextWriter output, long? targetVersion = null)
+    {
+        var key = MigrationLock.AdvisoryKey(BuiltMigrations.SchemaIdentity(_migrations));
+        output.WriteLine(_provider == DatabaseProvider.Postgres
+            ? $"SELECT pg_advisory_lock({key}); -- held on its own session for the whole run"
+            : $"-- exclusive OS lock on {MigrationLock.SqliteLockFile(_options.ConnectionString) ?? "(in-memory database: none)"} for the whole run");
+        output.WriteLine();
+        ScriptMigrations(output, targetVersion);
+        if (_provider == DatabaseProvider.Postgres)
+        {
+            output.WriteLine($"SELECT pg_advisory_unlock({key});");
+        }
+    }
+
+    private void ScriptMigrations(TextWriter output, long? targetVersion)
     {
         // A SQLite file that does not exist yet is empty: preview against memory rather than create the file.
         var connectionString = IsMissingSqliteFile() ? "Data Source=:memory:" : _options.ConnectionString;
@@ -112,6 +200,17 @@ public sealed class SchemaMigrator
 
             return 0;
         }, connectionString);
+    }
+
+    private IDisposable Lock() =>
+        MigrationLock.Acquire(_options, BuiltMigrations.SchemaIdentity(_migrations), TimeSpan.FromSeconds(_options.LockTimeoutSeconds), Waiting);
+
+    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     private IReadOnlyList<MigrationState> Known(Func<long, bool> isApplied)

@@ -19,13 +19,13 @@ public static class SqliteConnectionSetup
     public static readonly Version MinimumVersion = new(3, 51, 3);
 
     /// <summary>Opens a connection and applies the pragmas.</summary>
-    public static SqliteConnection Open(string connectionString, int busyTimeoutSeconds = 5)
+    public static SqliteConnection Open(string connectionString, int busyTimeoutSeconds = 5, bool foreignKeys = true)
     {
         var connection = new SqliteConnection(connectionString);
         try
         {
             connection.Open();
-            Apply(connection, busyTimeoutSeconds);
+            Apply(connection, busyTimeoutSeconds, foreignKeys);
             return connection;
         }
         catch

@@ -53,7 +53,7 @@ public abstract class MigrationContract : IDisposable
         var steps = Migrator.Up();
 
         Assert.Equal(new long[] { 1, 2 }, steps.Select(s => s.Version));
-        Assert.Equal(AgentHiveTables.Append(AgentHiveVersionTable.Table).OrderBy(t => t), Database.Tables().OrderBy(t => t));
+        Assert.Equal(AgentHiveTables.Append(AgentHiveVersionTable.Table).Append("agenthive_schema_history").OrderBy(t => t), Database.Tables().OrderBy(t => t));
         var indexes = Database.Indexes();
         Assert.All(AgentHiveIndexes, index => Assert.Contains(index, indexes));
         var foreignKeys = Database.ForeignKeys();

@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.Data.Common;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace AgentHive.Runtime.Deployment;
+
+/// <summary>One object of a database schema as its catalog describes it.</summary>
+/// <param name="Kind">table, column, constraint, index, trigger or function.</param>
+/// <param name="Name">The object's name; columns are <c>table.column</c>.</param>
+/// <param name="Definition">What the catalog says it is, normalized for comparison.</param>
+public sealed record SchemaObject(string Kind, string Name, string Definition);
+
+/// <summary>The schema objects of a database, read from its own catalog (the bookkeeping tables left out).</summary>
+public sealed class SchemaSnapshot
+{
+    private SchemaSnapshot(IReadOnlyList<SchemaObject> objects) => Objects = objects;
+
+    /// <summary>Every object, in a stable order.</summary>
+    public IReadOnlyList<SchemaObject> Objects { get; }
+
+    /// <summary>Reads a SQLite database's catalog: sqlite_schema and the table PRAGMAs.</summary>
+    public static SchemaSnapshot Read(SqliteConnection connection)
+    {
+        var objects = new List<SchemaObject>();
+        var schema = Rows(connection, "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'");
+        foreach (var row in schema.Where(r => !IsBookkeeping(r[2])))
+        {
+            switch (row[0])
+            {
+                case "table":
+                    objects.Add(new SchemaObject("table", row[1], string.Empty));
+                    foreach (var column in Rows(connection, $"SELECT name, type, \"notnull\", coalesce(dflt_value, ''), pk FROM pragma_table_xinfo('{row[1].Replace("'", "''")}')"))
+                    {
+                        objects.Add(new SchemaObject("column", $"{row[1]}.{column[0]}",
+                            $"{column[1]}{(column[2] == "1" ? " NOT NULL" : string.Empty)}{(column[3].Length > 0 ? " DEFAULT " + column[3] : string.Empty)}{(column[4] != "0" ? " PRIMARY KEY" : string.Empty)}"));
+                    }
+
+                    objects.AddRange(TableConstraints(row[3]).Select(c => new SchemaObject("constraint", $"{row[1]}.{c.Name}", c.Clause)));
+                    break;
+                case "index" when row[3].Length > 0:
+                    objects.Add(new SchemaObject("index", row[1], Normalize(row[3])));
+                    break;
+                case "trigger":
+                    objects.Add(new SchemaObject("trigger", row[1], Normalize(row[3])));
+                    break;
+            }
+        }
+
+        return new SchemaSnapshot(objects.OrderBy(o => o.Kind, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>Reads one PostgreSQL schema (namespace) of a database: information_schema and pg_catalog.</summary>
+    public static SchemaSnapshot Read(NpgsqlConnection connection, string schemaName)
+    {
+        var objects = new List<SchemaObject>();
+        var s = schemaName.Replace("'", "''");
+        string Clean(string text) => Normalize(text.Replace($"\"{schemaName}\".", string.Empty).Replace($"{schemaName}.", string.Empty));
+        foreach (var row in Rows(connection, $"SELECT table_name FROM information_schema.tables WHERE table_schema = '{s}' AND table_type = 'BASE TABLE'"))
+        {
+            if (!IsBookkeeping(row[0]))
+            {
+                objects.Add(new SchemaObject("table", row[0], string.Empty));
+            }
+        }
+
+        foreach (var row in Rows(connection,
+                     $"SELECT table_name, column_name, data_type, is_nullable, coalesce(column_default, ''), is_identity FROM information_schema.columns WHERE table_schema = '{s}'"))
+        {
+            if (!IsBookkeeping(row[0]))
+            {
+                objects.Add(new SchemaObject("column", $"{row[0]}.{row[1]}",
+                    $"{row[2]}{(row[3] == "NO" ? " NOT NULL" : string.Empty)}{(row[4].Length > 0 ? " DEFAULT " + Clean(row[4]) : string.Empty)}{(row[5] == "YES" ? " IDENTITY" : string.Empty)}"));
+            }
+        }
+
+        foreach (var row in Rows(connection,
+                     $"SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE c.relnamespace = '{s}'::regnamespace"))
+        {
+            if (!IsBookkeeping(row[0]))
+            {
+                objects.Add(new SchemaObject("constraint", $"{row[0]}.{row[1]}", Clean(row[2])));
+            }
+        }
+
+        foreach (var row in Rows(connection, $"SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = '{s}'"))
+        {
+            if (!IsBookkeeping(row[0]))
+            {
+                objects.Add(new SchemaObject("index", row[1], Clean(row[2])));
+            }
+        }
+
+        foreach (var row in Rows(connection,
+                     $"SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = '{s}'::regnamespace AND NOT t.tgisinternal"))
+        {
+            if (!IsBookkeeping(row[0]))
+            {
+                objects.Add(new SchemaObject("trigger", row[1], Clean(row[2])));
+            }
+        }
+
+        foreach (var row in Rows(connection, $"SELECT proname, prosrc FROM pg_proc WHERE pronamespace = '{s}'::regnamespace"))
+        {
+            objects.Add(new SchemaObject("function", row[0], Clean(row[1])));
+        }
+
+        return new SchemaSnapshot(objects.OrderBy(o => o.Kind, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>Each difference in plain words: what is missing, what is extra, what differs.</summary>
+    public IReadOnlyList<string> DifferencesFrom(SchemaSnapshot expected, string expectedLabel)
+    {
+        var actual = Objects.ToDictionary(o => (o.Kind, o.Name));
+        var wanted = expected.Objects.ToDictionary(o => (o.Kind, o.Name));
+        var differences = new List<string>();
+        foreach (var item in expected.Objects.Where(o => !actual.ContainsKey((o.Kind, o.Name))))
+        {
+            differences.Add($"{item.Kind} {item.Name} is missing ({expectedLabel} has it{Show(item.Definition)})");
+        }
+
+        foreach (var item in Objects.Where(o => !wanted.ContainsKey((o.Kind, o.Name))))
+        {
+            differences.Add($"{item.Kind} {item.Name} is in the database but not in {expectedLabel}{Show(item.Definition)}");
+        }
+
+        foreach (var item in Objects.Where(o => wanted.TryGetValue((o.Kind, o.Name), out var w) && w.Definition != o.Definition))
+        {
+            differences.Add($"{item.Kind} {item.Name} differs: the database has `{item.Definition}`, {expectedLabel} has `{wanted[(item.Kind, item.Name)].Definition}`");
+        }
+
+        return differences;
+    }
+
+    private static string Show(string definition) => definition.Length == 0 ? string.Empty : $": `{definition}`";
+
+    private static bool IsBookkeeping(string table) => table.StartsWith("agenthive_", StringComparison.Ordinal);
+
+    private static string Normalize(string sql) => Regex.Replace(sql, @"\s+", " ").Trim();
+
+    /// <summary>The named table constraints of a CREATE TABLE statement (SQLite keeps them only there).</summary>
+    private static IEnumerable<(string Name, string Clause)> TableConstraints(string createTable)
+    {
+        var open = createTable.IndexOf('(');
+        var close = createTable.LastIndexOf(')');
+        if (open < 0 || close <= open)
+        {
+            yield break;
+        }
+
+        foreach (var item in SplitTopLevel(createTable.Substring(open + 1, close - open - 1)))
+        {
+            var match = Regex.Match(item, "^\\s*CONSTRAINT\\s+\"([^\"]+)\"\\s+(.*)$", RegexOptions.Singleline);
+            if (match.Success)
+            {
+                yield return (match.Groups[1].Value, Normalize(match.Groups[2].Value));
+            }
+        }
+    }
+
+    private static IEnumerable<string> SplitTopLevel(string body)
+    {
+        var depth = 0;
+        var quote = '\0';
+        var current = new StringBuilder();
+        foreach (var c in body)
+        {
+            if (quote != '\0')
+            {
+                quote = c == quote ? '\0' : quote;
+            }
+            else if (c is '\'' or '"')
+            {
+                quote = c;
+            }
+            else if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')')
+            {
+                depth--;
+            }
+            else if (c == ',' && depth == 0)
+            {
+                yield return current.ToString();
+                current.Clear();
+                continue;
+            }
+
+            current.Append(c);
+        }
+
+        yield return current.ToString();
+    }
+
+    private static List<string[]> Rows(DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string[]>();
+        while (reader.Read())
+        {
+            var row = new string[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}

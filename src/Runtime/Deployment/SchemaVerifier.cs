@@ -1,0 +1,222 @@
+using System;
+using System.Collections.Generic;
+using System.Data.Common;
+using System.IO;
+using System.Linq;
+using AgentHive.Runtime.Configuration;
+using AgentHive.Runtime.Sqlite;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace AgentHive.Runtime.Deployment;
+
+/// <summary>What <c>verify</c> found: the applied version and every problem, in plain words.</summary>
+/// <param name="AppliedVersion">The newest applied version (0 when none).</param>
+/// <param name="Problems">Edited or missing history and schema drift; empty when the database is clean.</param>
+public sealed record VerifyReport(long AppliedVersion, IReadOnlyList<string> Problems)
+{
+    /// <summary>True when nothing differs from what this build expects.</summary>
+    public bool Clean => Problems.Count == 0;
+}
+
+/// <summary>
+/// Compares a database with what this build says it should be: the recorded checksum of every applied
+/// version against the build's, and the live catalog against a fresh install of the applied version
+/// (built in a scratch database or schema that is thrown away).
+/// </summary>
+public static class SchemaVerifier
+{
+    /// <summary>FluentMigrator's table of applied versions.</summary>
+    public const string VersionTable = "agenthive_schema_versions";
+
+    /// <summary>Our history table, with the checksum of each applied version's SQL.</summary>
+    public const string HistoryTable = "agenthive_schema_history";
+
+    /// <summary>Checks history and catalog.</summary>
+    public static VerifyReport Verify(DatabaseOptions options, IReadOnlyList<BuiltMigration> built)
+    {
+        var provider = options.ParsedProvider;
+        if (provider == DatabaseProvider.Sqlite && IsMissingFile(options.ConnectionString))
+        {
+            return new VerifyReport(0, new[] { "the database file does not exist" });
+        }
+
+        using var connection = Open(options);
+        var applied = AppliedVersions(connection, provider);
+        var history = History(connection, provider);
+        var problems = new List<string>();
+        var known = built.ToDictionary(m => m.Version);
+        foreach (var version in applied)
+        {
+            if (!known.TryGetValue(version, out var migration))
+            {
+                problems.Add($"version {version} is applied but this build does not know it (a newer build applied it, or the history was edited)");
+            }
+            else if (!history.TryGetValue(version, out var checksum))
+            {
+                problems.Add($"version {version} is applied but has no checksum in {HistoryTable} (applied by another tool, or the history was edited)");
+            }
+            else if (checksum != migration.Checksums[provider])
+            {
+                problems.Add($"version {version} was applied with SQL checksum {Short(checksum)} but this build's version {version} has {Short(migration.Checksums[provider])}: the migration changed after it was applied");
+            }
+        }
+
+        foreach (var version in history.Keys.Where(v => !applied.Contains(v)))
+        {
+            problems.Add($"version {version} has a history row but is not recorded as applied");
+        }
+
+        var current = applied.Count == 0 ? 0 : applied.Max();
+        problems.AddRange(Drift(options, connection, built, current));
+        return new VerifyReport(current, problems);
+    }
+
+    /// <summary>Differences between the live schema and a fresh install of <paramref name="version"/>.</summary>
+    public static IReadOnlyList<string> Drift(DatabaseOptions options, DbConnection connection, IReadOnlyList<BuiltMigration> built, long version)
+    {
+        var provider = options.ParsedProvider;
+        var statements = built.Where(m => m.Version <= version).SelectMany(m => m.Up[provider]).ToList();
+        var label = version == 0 ? "an empty schema" : $"version {version}";
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var npgsql = (NpgsqlConnection)connection;
+            var live = SchemaSnapshot.Read(npgsql, CurrentSchema(npgsql));
+            return live.DifferencesFrom(ExpectedPostgres(npgsql, statements), label);
+        }
+
+        var sqlite = (SqliteConnection)connection;
+        return SchemaSnapshot.Read(sqlite).DifferencesFrom(ExpectedSqlite(statements), label);
+    }
+
+    /// <summary>Applied versions, from FluentMigrator's table (empty when it does not exist).</summary>
+    public static IReadOnlyList<long> AppliedVersions(DbConnection connection, DatabaseProvider provider) =>
+        TableExists(connection, provider, VersionTable)
+            ? Longs(connection, $"SELECT \"version\" FROM \"{VersionTable}\" ORDER BY \"version\"")
+            : Array.Empty<long>();
+
+    /// <summary>Recorded checksums by version (empty when the history table does not exist).</summary>
+    public static IReadOnlyDictionary<long, string> History(DbConnection connection, DatabaseProvider provider)
+    {
+        var result = new Dictionary<long, string>();
+        if (!TableExists(connection, provider, HistoryTable))
+        {
+            return result;
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT \"version\", \"checksum\" FROM \"{HistoryTable}\"";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result[Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)] = reader.GetString(1);
+        }
+
+        return result;
+    }
+
+    /// <summary>Opens a connection for reading the catalog.</summary>
+    public static DbConnection Open(DatabaseOptions options)
+    {
+        if (options.ParsedProvider == DatabaseProvider.Postgres)
+        {
+            var connection = new NpgsqlConnection(options.ConnectionString);
+            connection.Open();
+            return connection;
+        }
+
+        return SqliteConnectionSetup.Open(options.ConnectionString, options.SqliteBusyTimeoutSeconds);
+    }
+
+    /// <summary>True when a SQLite connection string names a file that does not exist yet.</summary>
+    public static bool IsMissingFile(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        return builder.Mode != SqliteOpenMode.Memory && builder.DataSource is not (":memory:" or "") && !File.Exists(builder.DataSource);
+    }
+
+    private static SchemaSnapshot ExpectedSqlite(IReadOnlyList<string> statements)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"agenthive-expected-{Guid.NewGuid():N}.db");
+        try
+        {
+            using (var scratch = SqliteConnectionSetup.Open($"Data Source={path};Pooling=False", foreignKeys: false))
+            {
+                using var transaction = scratch.BeginTransaction();
+                foreach (var statement in statements)
+                {
+                    using var command = scratch.CreateCommand();
+                    command.Transaction = transaction;
+                    command.CommandText = statement;
+                    command.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+                return SchemaSnapshot.Read(scratch);
+            }
+        }
+        finally
+        {
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private static SchemaSnapshot ExpectedPostgres(NpgsqlConnection connection, IReadOnlyList<string> statements)
+    {
+        // PostgreSQL DDL is transactional: build the expected schema in a scratch namespace, read it, roll back.
+        var scratch = "agenthive_verify_" + Guid.NewGuid().ToString("N").Substring(0, 12);
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, $"CREATE SCHEMA \"{scratch}\"");
+        Execute(connection, transaction, $"SET LOCAL search_path TO \"{scratch}\"");
+        foreach (var statement in statements)
+        {
+            Execute(connection, transaction, statement);
+        }
+
+        var snapshot = SchemaSnapshot.Read(connection, scratch);
+        transaction.Rollback();
+        return snapshot;
+    }
+
+    private static string CurrentSchema(NpgsqlConnection connection)
+    {
+        using var command = new NpgsqlCommand("SELECT current_schema()", connection);
+        return (string)command.ExecuteScalar()!;
+    }
+
+    private static bool TableExists(DbConnection connection, DatabaseProvider provider, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = provider == DatabaseProvider.Postgres
+            ? $"SELECT to_regclass('\"{table}\"') IS NOT NULL"
+            : $"SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = '{table}'";
+        return Convert.ToBoolean(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static List<long> Longs(DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var result = new List<long>();
+        while (reader.Read())
+        {
+            result.Add(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return result;
+    }
+
+    private static void Execute(DbConnection connection, DbTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string Short(string checksum) => checksum.Length > 12 ? checksum.Substring(0, 12) : checksum;
+}
