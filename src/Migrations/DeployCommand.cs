@@ -60,6 +60,8 @@ public static class DeployCommand
 
         var upTo = new Option<long?>("--to") { Description = "Version to upgrade to (default: latest)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the SQL up would run, lock and history statements included, and run nothing" };
+        var verbose = new Option<bool>("--verbose") { Description = "Echo each SQL statement before it runs", Recursive = true };
+        root.Options.Add(verbose);
         var up = new Command("up", "Apply pending versions, up to the latest or --to N, under the migration lock");
         up.Options.Add(upTo);
         up.Options.Add(dryRun);
@@ -162,7 +164,11 @@ public static class DeployCommand
         try
         {
             var options = DatabaseOptions.From(Configure(common.BaseConfiguration, parse.GetValue(common.Provider), parse.GetValue(common.Connection)));
-            migrator = new SchemaMigrator(options, typeof(DeployCommand).Assembly) { Waiting = message => error.WriteLine(message) };
+            migrator = new SchemaMigrator(options, typeof(DeployCommand).Assembly)
+            {
+                Waiting = message => error.WriteLine(message),
+                Echo = parse.GetValue<bool>("--verbose") && !parse.GetValue(common.Json) ? parse.InvocationConfiguration.Output : null,
+            };
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
         {

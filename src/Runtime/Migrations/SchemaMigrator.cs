@@ -45,6 +45,9 @@ public sealed class SchemaMigrator
     /// <summary>Told when this deployer waits for another one's migration lock.</summary>
     public Action<string>? Waiting { get; set; }
 
+    /// <summary>When set, every statement Up and Down execute is echoed here (its first line) before it runs.</summary>
+    public TextWriter? Echo { get; set; }
+
     /// <summary>The versions this build carries, with their SQL and checksums.</summary>
     public IReadOnlyList<BuiltMigration> Built => _built ??= BuiltMigrations.Load(_migrations);
 
@@ -226,7 +229,7 @@ public sealed class SchemaMigrator
 
     private T WithRunner<T>(TextWriter? script, Func<RunnerContext, T> action, string? connectionString = null)
     {
-        using var services = BuildServices(script, connectionString ?? _options.ConnectionString, preview: script is not null);
+        using var services = BuildServices(script ?? Echo, connectionString ?? _options.ConnectionString, preview: script is not null);
         using var scope = services.CreateScope();
         var runner = scope.ServiceProvider.GetRequiredService<IMigrationRunner>();
         var versions = scope.ServiceProvider.GetRequiredService<IVersionLoader>();
@@ -269,7 +272,7 @@ public sealed class SchemaMigrator
                 logging.ClearProviders();
                 if (script is not null)
                 {
-                    logging.AddProvider(new SqlScriptLogger(script));
+                    logging.AddProvider(new SqlScriptLogger(script, echo: !preview));
                 }
             });
 

@@ -13,9 +13,16 @@ namespace AgentHive.Runtime.Migrations;
 internal sealed class SqlScriptLogger : FluentMigratorLogger, ILoggerProvider
 {
     private readonly TextWriter _output;
+    private readonly bool _echo;
 
-    public SqlScriptLogger(TextWriter output)
-        : base(new FluentMigratorLoggerOptions { ShowSql = true, ShowElapsedTime = false }) => _output = output;
+    /// <param name="output">Where the SQL goes.</param>
+    /// <param name="echo">True when the SQL is being executed and each statement is echoed as one line before it runs.</param>
+    public SqlScriptLogger(TextWriter output, bool echo = false)
+        : base(new FluentMigratorLoggerOptions { ShowSql = true, ShowElapsedTime = false })
+    {
+        _output = output;
+        _echo = echo;
+    }
 
     public ILogger CreateLogger(string categoryName) => this;
 
@@ -26,6 +33,14 @@ internal sealed class SqlScriptLogger : FluentMigratorLogger, ILoggerProvider
     protected override void WriteSql(string sql)
     {
         var trimmed = sql.TrimEnd();
+        if (_echo)
+        {
+            var firstLine = trimmed.Split('\n')[0];
+            _output.WriteLine($"SQL: {firstLine}");
+            _output.Flush();
+            return;
+        }
+
         if (trimmed.Length > 0)
         {
             _output.WriteLine(trimmed.EndsWith(';') ? trimmed : trimmed + ";");
@@ -35,6 +50,11 @@ internal sealed class SqlScriptLogger : FluentMigratorLogger, ILoggerProvider
 
     protected override void WriteHeading(string message)
     {
+        if (_echo)
+        {
+            return;
+        }
+
         var text = message.Trim().Trim('=').Trim();
         if (text.Length > 0 && !text.Contains("PREVIEW", StringComparison.OrdinalIgnoreCase))
         {

@@ -1,0 +1,265 @@
+using System;
+using System.Collections.Generic;
+using System.Data.Common;
+using System.Linq;
+using System.Threading.Tasks;
+using AgentHive.Migrations;
+using AgentHive.Runtime.Configuration;
+using AgentHive.Runtime.Deployment;
+using AgentHive.Runtime.Migrations;
+using AgentHive.Tests.Database;
+using Xunit;
+
+namespace AgentHive.Tests.Deployment;
+
+/// <summary>Deployment safety on one backend: lock, history checksums, drift, baseline, concurrent and killed deployers.</summary>
+public abstract class DeploymentContract : IDisposable
+{
+    private readonly List<TestDatabase> _databases = new();
+
+    protected abstract TestDatabase NewDatabase();
+
+    /// <summary>Changes the schema by hand, the way an operator might, for one kind of drift.</summary>
+    protected abstract void Tamper(TestDatabase database, string kind);
+
+    /// <summary>Backend integrity checks beyond the catalog (SQLite: integrity_check, foreign_key_check).</summary>
+    protected abstract void AssertIntegrity(TestDatabase database);
+
+    public void Dispose()
+    {
+        foreach (var database in _databases)
+        {
+            database.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Verify_reports_a_clean_database_as_clean()
+    {
+        var (database, migrator) = Migrated();
+
+        var report = migrator.Verify();
+
+        Assert.True(report.Clean, string.Join("\n", report.Problems));
+        Assert.Equal(2, report.AppliedVersion);
+        var (code, output) = MigratorProcess.Run(database.Options, "verify");
+        Assert.True(code == DeployCommand.Success, output);
+        Assert.Contains("Clean: the database matches version 2", output);
+    }
+
+    [Theory]
+    [InlineData("column added", "column tasks.hack is in the database but not in version 2")]
+    [InlineData("index dropped", "index ix_tasks_queue is missing")]
+    [InlineData("default changed", "column tasks.priority differs")]
+    [InlineData("check removed", "constraint git_state.ck_git_state_branch_not_empty is missing")]
+    [InlineData("checksum edited", "version 1 was applied with SQL checksum")]
+    public void Verify_names_each_hand_made_change(string kind, string expected)
+    {
+        var (database, migrator) = Migrated();
+
+        Tamper(database, kind);
+
+        var report = migrator.Verify();
+        Assert.False(report.Clean, $"{kind}: verify found nothing");
+        Assert.Contains(report.Problems, p => p.Contains(expected, StringComparison.Ordinal));
+        var (code, output) = MigratorProcess.Run(database.Options, "verify", "--json");
+        Assert.Equal(DeployCommand.Drift, code);
+        Assert.Contains("\"clean\":false", output);
+    }
+
+    [Fact]
+    public void Baseline_adopts_a_matching_database_without_running_it()
+    {
+        var database = Track(NewDatabase());
+        var migrator = new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly);
+        CreateWithoutHistory(database, migrator);
+
+        migrator.Baseline(2);
+
+        Assert.All(migrator.Status(), s => Assert.True(s.Applied));
+        var report = migrator.Verify();
+        Assert.True(report.Clean, string.Join("\n", report.Problems));
+        Assert.Empty(migrator.Up());
+        Assert.Equal(2, database.Scalar($"SELECT COUNT(*) FROM {SchemaVerifier.HistoryTable}"));
+    }
+
+    [Fact]
+    public void Baseline_refuses_a_database_that_does_not_match_and_says_why()
+    {
+        var database = Track(NewDatabase());
+        var migrator = new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly);
+        CreateWithoutHistory(database, migrator);
+        database.Execute("DROP INDEX ix_tasks_queue");
+
+        var error = Assert.Throws<InvalidOperationException>(() => migrator.Baseline(2));
+
+        Assert.Contains("does not match version 2", error.Message);
+        Assert.Contains("index ix_tasks_queue is missing", error.Message);
+        Assert.All(migrator.Status(), s => Assert.False(s.Applied));
+    }
+
+    [Fact]
+    public void A_waiting_deployer_says_so_and_gives_up_after_the_timeout()
+    {
+        var database = Track(NewDatabase());
+        using var held = MigrationLock.Acquire(database.Options, BuiltMigrations.SchemaIdentity(typeof(DeployCommand).Assembly), TimeSpan.FromSeconds(5));
+
+        using var waiter = MigratorProcess.Start(database.Options, new Dictionary<string, string> { ["AgentHive__Database__LockTimeoutSeconds"] = "2" }, "up");
+        var code = waiter.WaitForExit(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(DeployCommand.LockTimeout, code);
+        Assert.Contains("Waiting for the migration", waiter.Output);
+        Assert.Contains("Gave up after 2 s", waiter.Output);
+    }
+
+    [Fact]
+    public void A_killed_lock_holder_does_not_block_the_next_deployer()
+    {
+        var database = Track(NewDatabase());
+        using (var holder = MigratorProcess.Start(database.Options, "up", "--verbose"))
+        {
+            Assert.True(holder.WaitForLine("SQL:", 1, TimeSpan.FromSeconds(60)), holder.Output);
+            holder.Kill();
+        }
+
+        var migrator = new SchemaMigrator(new DatabaseOptions
+        {
+            Provider = database.Options.Provider,
+            ConnectionString = database.Options.ConnectionString,
+            LockTimeoutSeconds = 10,
+        }, typeof(DeployCommand).Assembly);
+        migrator.Up();
+
+        Assert.All(migrator.Status(), s => Assert.True(s.Applied));
+    }
+
+    [Fact]
+    public void Eight_deployers_at_once_apply_every_version_exactly_once()
+    {
+        var database = Track(NewDatabase());
+
+        var deployers = Enumerable.Range(0, 8).Select(_ => MigratorProcess.Start(database.Options, "up")).ToList();
+        var codes = deployers.Select(d => d.WaitForExit(TimeSpan.FromSeconds(180))).ToList();
+
+        Assert.True(codes.All(c => c == DeployCommand.Success), string.Join("\n---\n", deployers.Select(d => d.Output)));
+        var outputs = string.Join("\n", deployers.Select(d => d.Output));
+        Assert.Equal(1, outputs.Split("Applying 1:").Length - 1);
+        Assert.Equal(1, outputs.Split("Applying 2:").Length - 1);
+        Assert.Equal(new long[] { 1, 2 }, Longs(database, $"SELECT \"version\" FROM {SchemaVerifier.VersionTable} ORDER BY \"version\""));
+        Assert.Equal(new long[] { 1, 2 }, Longs(database, $"SELECT \"version\" FROM {SchemaVerifier.HistoryTable} ORDER BY \"version\""));
+        foreach (var deployer in deployers)
+        {
+            deployer.Dispose();
+        }
+
+        var report = new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly).Verify();
+        Assert.True(report.Clean, string.Join("\n", report.Problems));
+    }
+
+    [Fact]
+    public void Killed_at_fifty_points_the_database_stays_at_a_recorded_version_and_up_finishes()
+    {
+        var statements = CountStatementsOfAFullRun();
+        Assert.True(statements >= 50, $"a full run executes {statements} statements, too few for 50 distinct kill points");
+        var killPoints = Enumerable.Range(0, 50).Select(i => 1 + (int)((long)i * (statements - 1) / 49)).Distinct().ToList();
+        Assert.Equal(50, killPoints.Count);
+
+        var versionsSeen = new HashSet<long>();
+        foreach (var point in killPoints)
+        {
+            var database = NewDatabase();
+            try
+            {
+                using (var deployer = MigratorProcess.Start(database.Options, "up", "--verbose"))
+                {
+                    Assert.True(deployer.WaitForLine("SQL:", point, TimeSpan.FromSeconds(60)), $"kill point {point}: the run ended first (exit {deployer.ExitCode})\n{deployer.Output}");
+                    deployer.Kill();
+                }
+
+                var migrator = new SchemaMigrator(new DatabaseOptions
+                {
+                    Provider = database.Options.Provider,
+                    ConnectionString = database.Options.ConnectionString,
+                    LockTimeoutSeconds = 10,
+                }, typeof(DeployCommand).Assembly);
+                var afterKill = migrator.Verify();
+                Assert.True(afterKill.Clean, $"kill point {point}: not at a recorded version\n" + string.Join("\n", afterKill.Problems));
+                versionsSeen.Add(afterKill.AppliedVersion);
+                AssertIntegrity(database);
+
+                migrator.Up();
+
+                var finished = migrator.Verify();
+                Assert.True(finished.Clean && finished.AppliedVersion == 2, $"kill point {point}: the next up did not finish cleanly\n" + string.Join("\n", finished.Problems));
+            }
+            finally
+            {
+                database.Dispose();
+            }
+        }
+
+        // The kill points span the whole run: some before version 1 committed, some between, some after.
+        Assert.Contains(0L, versionsSeen);
+        Assert.Contains(1L, versionsSeen);
+    }
+
+    private int CountStatementsOfAFullRun()
+    {
+        var database = Track(NewDatabase());
+        var (code, output) = MigratorProcess.Run(database.Options, "up", "--verbose");
+        Assert.True(code == DeployCommand.Success, output);
+        return output.Split('\n').Count(l => l.StartsWith("SQL:", StringComparison.Ordinal));
+    }
+
+    private (TestDatabase Database, SchemaMigrator Migrator) Migrated()
+    {
+        var database = Track(NewDatabase());
+        var migrator = new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly);
+        migrator.Up();
+        return (database, migrator);
+    }
+
+    /// <summary>The latest schema built by hand from the build's SQL, with no record of any migration.</summary>
+    private static void CreateWithoutHistory(TestDatabase database, SchemaMigrator migrator)
+    {
+        var provider = database.Options.ParsedProvider;
+        using var connection = database.Open();
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            Execute(connection, "PRAGMA foreign_keys = OFF");
+        }
+
+        foreach (var statement in migrator.Built.SelectMany(m => m.Up[provider]))
+        {
+            Execute(connection, statement);
+        }
+    }
+
+    private static void Execute(DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static List<long> Longs(TestDatabase database, string sql)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var result = new List<long>();
+        while (reader.Read())
+        {
+            result.Add(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return result;
+    }
+
+    private TestDatabase Track(TestDatabase database)
+    {
+        _databases.Add(database);
+        return database;
+    }
+}
