@@ -1,0 +1,41 @@
+using System;
+using System.Reflection;
+using AgentHive.Runtime.Configuration;
+using AgentHive.Runtime.Migrations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace AgentHive.Runtime.Hosting;
+
+/// <summary>Registers the Agent Hive database, its startup migration or verification, and its health check.</summary>
+public static class AgentHiveServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="DatabaseOptions"/> from <c>AgentHive:Database</c>, a <see cref="SchemaMigrator"/> for the
+    /// migrations in <paramref name="migrationsAssembly"/>, and a hosted service that migrates (or only
+    /// verifies, per <c>AgentHive:Database:Startup:Mode</c>) before the service starts.
+    /// </summary>
+    public static IServiceCollection AddAgentHiveDatabase(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Assembly migrationsAssembly,
+        Action<SchemaStartupOptions>? configure = null)
+    {
+        var database = DatabaseOptions.From(configuration);
+        services.AddSingleton(database);
+        services.AddSingleton(_ => new SchemaMigrator(database, migrationsAssembly));
+        var startup = services.AddOptions<SchemaStartupOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName + ":Startup"));
+        if (configure is not null)
+        {
+            startup.Configure(configure);
+        }
+
+        services.AddHostedService<SchemaStartupService>();
+        return services;
+    }
+
+    /// <summary>Adds a health check named <c>agenthive-schema</c> reporting the schema version and drift.</summary>
+    public static IHealthChecksBuilder AddAgentHiveSchema(this IHealthChecksBuilder builder, string name = "agenthive-schema") =>
+        builder.AddCheck<SchemaHealthCheck>(name, HealthStatus.Unhealthy, new[] { "database", "schema" });
+}
