@@ -114,7 +114,7 @@ public sealed class SchemaMigrator
         transaction.Commit();
     }
 
-    /// <summary>Every version the build knows, with whether the database has applied it.</summary>
+    /// <summary>Every version the build knows, with whether the database has applied it. Reads only; creates nothing.</summary>
     public IReadOnlyList<MigrationState> Status()
     {
         if (IsMissingSqliteFile())
@@ -122,7 +122,9 @@ public sealed class SchemaMigrator
             return Known(_ => false);
         }
 
-        return WithRunner(null, runner => Known(runner.HasApplied));
+        using var connection = SchemaVerifier.Open(_options);
+        var applied = SchemaVerifier.AppliedVersions(connection, _provider);
+        return Known(applied.Contains);
     }
 
     /// <summary>Applies pending versions up to <paramref name="targetVersion"/> (latest when null), one at a time.</summary>
@@ -216,16 +218,8 @@ public sealed class SchemaMigrator
         command.Parameters.Add(parameter);
     }
 
-    private IReadOnlyList<MigrationState> Known(Func<long, bool> isApplied)
-    {
-        using var services = BuildServices(null, _options.ConnectionString, preview: true);
-        using var scope = services.CreateScope();
-        var loader = scope.ServiceProvider.GetRequiredService<IMigrationInformationLoader>();
-        return loader.LoadMigrations()
-            .Select(pair => new MigrationState(pair.Key, pair.Value.Description ?? string.Empty, isApplied(pair.Key)))
-            .OrderBy(s => s.Version)
-            .ToList();
-    }
+    private IReadOnlyList<MigrationState> Known(Func<long, bool> isApplied) =>
+        Built.Select(m => new MigrationState(m.Version, m.Description, isApplied(m.Version))).ToList();
 
     private T WithRunner<T>(TextWriter? script, Func<RunnerContext, T> action, string? connectionString = null)
     {

@@ -53,6 +53,7 @@ public abstract class DeploymentContract : IDisposable
     [InlineData("default changed", "column tasks.priority differs")]
     [InlineData("check removed", "constraint git_state.ck_git_state_branch_not_empty is missing")]
     [InlineData("checksum edited", "version 1 was applied with SQL checksum")]
+    [InlineData("history row deleted", "version 2 is applied but has no checksum")]
     public void Verify_names_each_hand_made_change(string kind, string expected)
     {
         var (database, migrator) = Migrated();
@@ -65,6 +66,24 @@ public abstract class DeploymentContract : IDisposable
         var (code, output) = MigratorProcess.Run(database.Options, "verify", "--json");
         Assert.Equal(DeployCommand.Drift, code);
         Assert.Contains("\"clean\":false", output);
+    }
+
+    [Fact]
+    public void Dry_run_prints_lock_schema_and_history_statements_and_changes_nothing()
+    {
+        var database = Track(NewDatabase());
+
+        var (code, output) = MigratorProcess.Run(database.Options, "up", "--dry-run");
+
+        Assert.True(code == DeployCommand.Success, output);
+        Assert.Contains(database.Options.ParsedProvider == DatabaseProvider.Postgres ? "SELECT pg_advisory_lock(" : "-- exclusive OS lock on", output);
+        Assert.Contains("CREATE TABLE \"agents\"", output);
+        Assert.Contains("INSERT INTO \"agenthive_schema_history\"", output);
+        Assert.Contains("ALTER TABLE", output);
+        Assert.All(new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly).Status(), s => Assert.False(s.Applied));
+        Assert.Empty(database.Options.ParsedProvider == DatabaseProvider.Sqlite && System.IO.File.Exists(((SqliteTestDatabase)database).FilePath) == false
+            ? new HashSet<string>()
+            : database.Tables());
     }
 
     [Fact]

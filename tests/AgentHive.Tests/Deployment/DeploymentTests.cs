@@ -30,6 +30,9 @@ public sealed class SqliteDeploymentTests : DeploymentContract
             case "checksum edited":
                 database.Execute("UPDATE agenthive_schema_history SET checksum = 'edited' WHERE version = 1");
                 break;
+            case "history row deleted":
+                database.Execute("DELETE FROM agenthive_schema_history WHERE version = 2");
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }
@@ -109,6 +112,7 @@ public sealed class PostgresDeploymentTests : DeploymentContract
         "default changed" => "ALTER TABLE tasks ALTER COLUMN priority SET DEFAULT 7",
         "check removed" => "ALTER TABLE git_state DROP CONSTRAINT ck_git_state_branch_not_empty",
         "checksum edited" => "UPDATE agenthive_schema_history SET checksum = 'edited' WHERE version = 1",
+        "history row deleted" => "DELETE FROM agenthive_schema_history WHERE version = 2",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     });
 
