@@ -409,81 +409,27 @@ public sealed class SchemaValidator
         }
 
         var typeName = syntax.Type!.Value;
-        string? problem = null;
-        DefaultModel? result = null;
-        switch (kind)
+        var number = kind is ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real ? TryNumber(token.Value, kind) : null;
+        var (fits, defaultKind, value, problem) = kind switch
         {
-            case ColumnKind.Text:
-                result = new DefaultModel(DefaultKind.Text, token.Value);
-                break;
-            case ColumnKind.Integer:
-            case ColumnKind.BigInt:
-            case ColumnKind.Real:
-                if (TryNumber(token.Value, kind) is { } number)
-                {
-                    result = new DefaultModel(DefaultKind.Number, number.Text);
-                }
-                else
-                {
-                    problem = $"expected {NumberKind(kind)}";
-                }
+            ColumnKind.Text => (true, DefaultKind.Text, token.Value, string.Empty),
+            ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real =>
+                (number is not null, DefaultKind.Number, number?.Text ?? string.Empty, $"expected {NumberKind(kind)}"),
+            ColumnKind.Boolean => (token.Value is "true" or "false", DefaultKind.Boolean, token.Value, "expected true or false"),
+            ColumnKind.Timestamp => (token.Value == "now", DefaultKind.Now, string.Empty, "the only timestamp default is 'now' (the time the row is inserted)"),
+            ColumnKind.Json => (token.Value is "{}" or "[]", DefaultKind.Text, token.Value, "a JSON default is '{}' or '[]' (quote it in YAML)"),
+            ColumnKind.Enum => (enumInfo!.Values.Contains(token.Value), DefaultKind.EnumValue, token.Value,
+                $"it is not a value of enum '{enumInfo.Model.Name}' ({string.Join(", ", enumInfo.Model.Values.Select(v => v.Value))})"),
+            _ => (false, DefaultKind.Text, string.Empty, $"a {typeName} column takes no default"),
+        };
 
-                break;
-            case ColumnKind.Boolean:
-                if (token.Value is "true" or "false")
-                {
-                    result = new DefaultModel(DefaultKind.Boolean, token.Value);
-                }
-                else
-                {
-                    problem = "expected true or false";
-                }
-
-                break;
-            case ColumnKind.Timestamp:
-                if (token.Value == "now")
-                {
-                    result = new DefaultModel(DefaultKind.Now, string.Empty);
-                }
-                else
-                {
-                    problem = "the only timestamp default is 'now' (the time the row is inserted)";
-                }
-
-                break;
-            case ColumnKind.Json:
-                if (token.Value is "{}" or "[]")
-                {
-                    result = new DefaultModel(DefaultKind.Text, token.Value);
-                }
-                else
-                {
-                    problem = "a JSON default is '{}' or '[]' (quote it in YAML)";
-                }
-
-                break;
-            case ColumnKind.Enum:
-                if (enumInfo!.Values.Contains(token.Value))
-                {
-                    result = new DefaultModel(DefaultKind.EnumValue, token.Value);
-                }
-                else
-                {
-                    problem = $"it is not a value of enum '{enumInfo.Model.Name}' ({string.Join(", ", enumInfo.Model.Values.Select(v => v.Value))})";
-                }
-
-                break;
-            default:
-                problem = $"a {typeName} column takes no default";
-                break;
+        if (fits)
+        {
+            return new DefaultModel(defaultKind, value);
         }
 
-        if (problem is not null)
-        {
-            Report(DiagnosticDescriptors.InvalidDefault, token.Location, token.Value, qualified, typeName, problem);
-        }
-
-        return result;
+        Report(DiagnosticDescriptors.InvalidDefault, token.Location, token.Value, qualified, typeName, problem);
+        return null;
     }
 
     private void BuildJsonShape(ColumnBuilder column, string qualified)

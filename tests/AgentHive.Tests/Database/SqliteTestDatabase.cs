@@ -102,6 +102,23 @@ public sealed class SqliteTestDatabase : TestDatabase
         return new IndexShape(partial, keys, Array.Empty<string>());
     }
 
+    public override void AssertIntegrity()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA integrity_check";
+        Xunit.Assert.Equal("ok", command.ExecuteScalar());
+        command.CommandText = "PRAGMA foreign_key_check";
+        using var reader = command.ExecuteReader();
+        Xunit.Assert.False(reader.Read(), "foreign_key_check found a violation");
+    }
+
+    public override IReadOnlyList<string> Catalog()
+    {
+        using var connection = Open();
+        return Evolution.CatalogSnapshot.Sqlite(connection);
+    }
+
     public override IReadOnlySet<string> Triggers()
     {
         using var connection = Open();

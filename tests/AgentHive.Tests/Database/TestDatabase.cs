@@ -34,6 +34,27 @@ public abstract class TestDatabase : IDisposable
     /// <summary>Trigger names in the database, from its catalog.</summary>
     public abstract IReadOnlySet<string> Triggers();
 
+    /// <summary>The backend's own consistency checks pass (SQLite: integrity_check and foreign_key_check).</summary>
+    public abstract void AssertIntegrity();
+
+    /// <summary>The schema as comparable catalog lines (see <see cref="Evolution.CatalogSnapshot"/>).</summary>
+    public abstract IReadOnlyList<string> Catalog();
+
+    public List<long> Longs(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var result = new List<long>();
+        while (reader.Read())
+        {
+            result.Add(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return result;
+    }
+
     public abstract void Dispose();
 
     public long Scalar(string sql)

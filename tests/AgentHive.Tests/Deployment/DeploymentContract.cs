@@ -22,8 +22,6 @@ public abstract class DeploymentContract : IDisposable
     /// <summary>Changes the schema by hand, the way an operator might, for one kind of drift.</summary>
     protected abstract void Tamper(TestDatabase database, string kind);
 
-    /// <summary>Backend integrity checks beyond the catalog (SQLite: integrity_check, foreign_key_check).</summary>
-    protected abstract void AssertIntegrity(TestDatabase database);
 
     public void Dispose()
     {
@@ -164,8 +162,8 @@ public abstract class DeploymentContract : IDisposable
         var outputs = string.Join("\n", deployers.Select(d => d.Output));
         Assert.Equal(1, outputs.Split("Applying 1:").Length - 1);
         Assert.Equal(1, outputs.Split("Applying 2:").Length - 1);
-        Assert.Equal(new long[] { 1, 2 }, Longs(database, $"SELECT \"version\" FROM {SchemaVerifier.VersionTable} ORDER BY \"version\""));
-        Assert.Equal(new long[] { 1, 2 }, Longs(database, $"SELECT \"version\" FROM {SchemaVerifier.HistoryTable} ORDER BY \"version\""));
+        Assert.Equal(new long[] { 1, 2 }, database.Longs($"SELECT \"version\" FROM {SchemaVerifier.VersionTable} ORDER BY \"version\""));
+        Assert.Equal(new long[] { 1, 2 }, database.Longs($"SELECT \"version\" FROM {SchemaVerifier.HistoryTable} ORDER BY \"version\""));
         foreach (var deployer in deployers)
         {
             deployer.Dispose();
@@ -204,7 +202,7 @@ public abstract class DeploymentContract : IDisposable
                 var afterKill = migrator.Verify();
                 Assert.True(afterKill.Clean, $"kill point {point}: not at a recorded version\n" + string.Join("\n", afterKill.Problems));
                 versionsSeen.Add(afterKill.AppliedVersion);
-                AssertIntegrity(database);
+                database.AssertIntegrity();
 
                 migrator.Up();
 
@@ -259,21 +257,6 @@ public abstract class DeploymentContract : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private static List<long> Longs(TestDatabase database, string sql)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var result = new List<long>();
-        while (reader.Read())
-        {
-            result.Add(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        return result;
     }
 
     private TestDatabase Track(TestDatabase database)

@@ -25,10 +25,6 @@ public abstract class AgentHiveUpgradeContract : IDisposable
 
     protected abstract TestDatabase NewDatabase();
 
-    protected abstract IReadOnlyList<string> Catalog(DbConnection connection);
-
-    protected abstract void AssertIntegrity(TestDatabase database);
-
     public void Dispose()
     {
         foreach (var database in _databases)
@@ -51,8 +47,8 @@ public abstract class AgentHiveUpgradeContract : IDisposable
         Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM pull_requests WHERE pr_number = 42"));
         Assert.Equal(2, database.Scalar("SELECT COUNT(*) FROM agent_messages WHERE attempts = 0"));
         Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM tasks WHERE parent_task_id = 1"));
-        AssertIntegrity(database);
-        Assert.Equal(FreshCatalog(null), CatalogOf(database));
+        database.AssertIntegrity();
+        Assert.Equal(FreshCatalog(null), database.Catalog());
 
         database.Execute("UPDATE tasks SET status = 'review' WHERE id = 1");
         database.Execute("INSERT INTO task_dependencies (task_id, depends_on_task_id) VALUES (2, 1)");
@@ -69,7 +65,7 @@ public abstract class AgentHiveUpgradeContract : IDisposable
     {
         var (database, migrator) = PopulatedAtVersion1();
         var counts = Counts(database);
-        var v1 = CatalogOf(database);
+        var v1 = database.Catalog();
         migrator.Up();
 
         var reverted = migrator.Down(1);
@@ -77,13 +73,13 @@ public abstract class AgentHiveUpgradeContract : IDisposable
         Assert.Equal(new long[] { 2 }, reverted.Select(s => s.Version));
         Assert.Equal(counts, Counts(database));
         Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM context_sessions WHERE max_tokens = 200000"));
-        AssertIntegrity(database);
-        Assert.Equal(v1, CatalogOf(database));
+        database.AssertIntegrity();
+        Assert.Equal(v1, database.Catalog());
         Assert.Equal(FreshCatalog(1), v1);
 
         migrator.Up();
         Assert.Equal(counts, Counts(database));
-        Assert.Equal(FreshCatalog(null), CatalogOf(database));
+        Assert.Equal(FreshCatalog(null), database.Catalog());
     }
 
     private (TestDatabase Database, SchemaMigrator Migrator) PopulatedAtVersion1()
@@ -96,7 +92,7 @@ public abstract class AgentHiveUpgradeContract : IDisposable
             database.Execute(sql);
         }
 
-        AssertIntegrity(database);
+        database.AssertIntegrity();
         return (database, migrator);
     }
 
@@ -130,13 +126,7 @@ public abstract class AgentHiveUpgradeContract : IDisposable
     {
         var fresh = Track(NewDatabase());
         new SchemaMigrator(fresh.Options, typeof(DeployCommand).Assembly).Up(version);
-        return CatalogOf(fresh);
-    }
-
-    private IReadOnlyList<string> CatalogOf(TestDatabase database)
-    {
-        using var connection = database.Open();
-        return Catalog(connection);
+        return fresh.Catalog();
     }
 
     private TestDatabase Track(TestDatabase database)
@@ -149,19 +139,6 @@ public abstract class AgentHiveUpgradeContract : IDisposable
 public sealed class SqliteAgentHiveUpgradeTests : AgentHiveUpgradeContract
 {
     protected override TestDatabase NewDatabase() => new SqliteTestDatabase();
-
-    protected override IReadOnlyList<string> Catalog(DbConnection connection) => CatalogSnapshot.Sqlite(connection);
-
-    protected override void AssertIntegrity(TestDatabase database)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA integrity_check";
-        Assert.Equal("ok", command.ExecuteScalar());
-        command.CommandText = "PRAGMA foreign_key_check";
-        using var reader = command.ExecuteReader();
-        Assert.False(reader.Read(), "foreign_key_check found a violation");
-    }
 }
 
 [Collection(PostgresCollection.Name)]
@@ -172,9 +149,4 @@ public sealed class PostgresAgentHiveUpgradeTests : AgentHiveUpgradeContract
     public PostgresAgentHiveUpgradeTests(PostgresServer server) => _server = server;
 
     protected override TestDatabase NewDatabase() => new PostgresTestDatabase(_server);
-
-    protected override IReadOnlyList<string> Catalog(DbConnection connection) => CatalogSnapshot.Postgres(connection);
-
-    protected override void AssertIntegrity(TestDatabase database) =>
-        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND NOT convalidated"));
 }

@@ -31,9 +31,6 @@ public abstract class EvolutionContract : IDisposable
     /// <summary>Runs statements as the migrator does: one transaction, checks before commit.</summary>
     protected abstract void Apply(TestDatabase database, IReadOnlyList<string> statements);
 
-    protected abstract IReadOnlyList<string> Catalog(DbConnection connection);
-
-    protected abstract void AssertIntegrity(TestDatabase database);
 
     public void Dispose()
     {
@@ -62,8 +59,8 @@ public abstract class EvolutionContract : IDisposable
         Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM customers WHERE id = 3 AND country = 'unknown' AND tier = 'basic' AND score = 7"));
         Assert.Equal(2, database.Scalar("SELECT COUNT(*) FROM customers WHERE country <> 'unknown'"));
         Assert.Equal(3, database.Scalar("SELECT COUNT(*) FROM order_labels WHERE order_id = 1"));
-        AssertIntegrity(database);
-        Assert.Equal(FreshCatalog(History.Current), CatalogOf(database));
+        database.AssertIntegrity();
+        Assert.Equal(FreshCatalog(History.Current), database.Catalog());
     }
 
     [Fact]
@@ -90,7 +87,7 @@ public abstract class EvolutionContract : IDisposable
     public void Downgrade_restores_version_1_with_every_row_and_equals_a_fresh_install()
     {
         var database = Populated();
-        var before = CatalogOf(database);
+        var before = database.Catalog();
         Apply(database, Up(History.Versions[1]));
 
         Apply(database, Down(History.Versions[1]));
@@ -103,11 +100,11 @@ public abstract class EvolutionContract : IDisposable
         Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM orders WHERE id = 1 AND status = 'new'"));
         Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM orders WHERE id = 3 AND status = 'cancelled'"));
         Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM orders WHERE id = 2 AND replaces_order_id = 1"));
-        AssertIntegrity(database);
-        Assert.Equal(before, CatalogOf(database));
+        database.AssertIntegrity();
+        Assert.Equal(before, database.Catalog());
 
         Apply(database, Up(History.Versions[1]));
-        Assert.Equal(FreshCatalog(History.Current), CatalogOf(database));
+        Assert.Equal(FreshCatalog(History.Current), database.Catalog());
     }
 
     private TestDatabase Populated()
@@ -140,7 +137,7 @@ public abstract class EvolutionContract : IDisposable
         database.Execute("UPDATE orders SET status = 'cancelled' WHERE id = 4");
         database.Execute("INSERT INTO order_tags (order_id, tag) VALUES (1, 'a'), (1, 'b'), (1, 'c'), (2, 'a'), (3, 'a'), (5, 'z')");
         database.Execute("INSERT INTO legacy_notes (body) VALUES ('old'), ('older')");
-        AssertIntegrity(database);
+        database.AssertIntegrity();
         return database;
     }
 
@@ -148,13 +145,7 @@ public abstract class EvolutionContract : IDisposable
     {
         var fresh = Track(NewDatabase());
         Apply(fresh, DdlBuilder.Create(schema, Dialect));
-        return CatalogOf(fresh);
-    }
-
-    private IReadOnlyList<string> CatalogOf(TestDatabase database)
-    {
-        using var connection = database.Open();
-        return Catalog(connection);
+        return fresh.Catalog();
     }
 
     private TestDatabase Track(TestDatabase database)
@@ -196,18 +187,6 @@ public sealed class SqliteEvolutionTests : EvolutionContract
         transaction.Commit();
     }
 
-    protected override IReadOnlyList<string> Catalog(DbConnection connection) => CatalogSnapshot.Sqlite(connection);
-
-    protected override void AssertIntegrity(TestDatabase database)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA integrity_check";
-        Assert.Equal("ok", command.ExecuteScalar());
-        command.CommandText = "PRAGMA foreign_key_check";
-        using var reader = command.ExecuteReader();
-        Assert.False(reader.Read(), "foreign_key_check found a violation");
-    }
 
     private static void Execute(DbConnection connection, DbTransaction? transaction, string sql)
     {
@@ -248,8 +227,5 @@ public sealed class PostgresEvolutionTests : EvolutionContract
         transaction.Commit();
     }
 
-    protected override IReadOnlyList<string> Catalog(DbConnection connection) => CatalogSnapshot.Postgres(connection);
 
-    protected override void AssertIntegrity(TestDatabase database) =>
-        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND NOT convalidated"));
 }
