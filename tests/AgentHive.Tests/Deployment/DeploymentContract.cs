@@ -78,10 +78,14 @@ public abstract class DeploymentContract : IDisposable
         Assert.Contains("CREATE TABLE \"agents\"", output);
         Assert.Contains("INSERT INTO \"agenthive_schema_history\"", output);
         Assert.Contains("ALTER TABLE", output);
-        Assert.All(new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly).Status(), s => Assert.False(s.Applied));
-        Assert.Empty(database.Options.ParsedProvider == DatabaseProvider.Sqlite && System.IO.File.Exists(((SqliteTestDatabase)database).FilePath) == false
-            ? new HashSet<string>()
-            : database.Tables());
+        if (database is SqliteTestDatabase sqlite)
+        {
+            Assert.False(System.IO.File.Exists(sqlite.FilePath), "the dry run created the database file");
+        }
+        else
+        {
+            Assert.Empty(database.Tables());
+        }
     }
 
     [Fact]
