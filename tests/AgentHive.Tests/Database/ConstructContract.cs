@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Data.Common;
 using System.Linq;
 using AgentHive.Generator;
@@ -17,7 +18,7 @@ namespace AgentHive.Tests.Database;
 /// </summary>
 public abstract class ConstructContract : IDisposable
 {
-    private static readonly SchemaModel Shop = SchemaPipeline.Run(new SchemaSource("schema.yaml", GoldenTests.SmallSchema)).Model
+    protected static readonly SchemaModel Shop = HistoryPipeline.Run(ImmutableArray.Create(new SchemaSource("schema.yaml", GoldenTests.SmallSchema))).Model?.Current
         ?? throw new InvalidOperationException("the golden schema does not compile");
 
     protected ConstructContract(TestDatabase database, ISqlDialect dialect)
@@ -119,7 +120,7 @@ public sealed class PostgresConstructTests : ConstructContract
     [Fact]
     public void Drop_statements_remove_trigger_functions()
     {
-        foreach (var statement in DdlBuilder.Drop(ShopModel, Dialect))
+        foreach (var statement in DdlBuilder.Drop(Shop, Dialect))
         {
             Database.Execute(statement);
         }
@@ -127,5 +128,4 @@ public sealed class PostgresConstructTests : ConstructContract
         Assert.Equal(0, Database.Scalar("SELECT COUNT(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace"));
     }
 
-    private static SchemaModel ShopModel => SchemaPipeline.Run(new SchemaSource("schema.yaml", GoldenTests.SmallSchema)).Model!;
 }

@@ -23,6 +23,28 @@ public class FreezeAndGoldenTests
     }
 
     [Fact]
+    public void A_CSharp_data_step_plugs_into_the_generated_partial_migration()
+    {
+        const string hook = """
+            namespace Store.Migrations
+            {
+                public sealed partial class SchemaVersion0002
+                {
+                    partial void AfterUp() => Execute.Sql("UPDATE customers SET tier = 'gold' WHERE score > 100");
+                }
+            }
+            """;
+
+        var run = GeneratorHarness.Run(EvolutionSchemas.Version2, hook,
+            ("/project/history/schema.v1.yaml", EvolutionSchemas.Version1),
+            ("/project/history/schema.checksums", EvolutionSchemas.ChecksumsOf(EvolutionSchemas.Version1)));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        Assert.Contains("AfterUp();", run.Sources["Store.Migrations.SchemaVersion0002.g.cs"]);
+    }
+
+    [Fact]
     public void Freeze_writes_history_the_build_then_accepts()
     {
         var folder = Path.Combine(Path.GetTempPath(), "agenthive-freeze-" + Guid.NewGuid().ToString("N"));
