@@ -139,6 +139,28 @@ public abstract class AgentHiveUpgradeContract : IDisposable
 public sealed class SqliteAgentHiveUpgradeTests : AgentHiveUpgradeContract
 {
     protected override TestDatabase NewDatabase() => new SqliteTestDatabase();
+
+    [Fact]
+    public void An_upgrade_that_would_leave_an_orphan_is_rolled_back_by_the_foreign_key_check()
+    {
+        using var database = new SqliteTestDatabase();
+        var migrator = new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly);
+        migrator.Up(1);
+        using (var connection = database.Open())
+        {
+            // An orphan slipped in while foreign keys were off: the rebuild of tasks in version 2 must not bless it.
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA foreign_keys = OFF; INSERT INTO tasks (title, agent_id) VALUES ('orphan', 999);";
+            command.ExecuteNonQuery();
+        }
+
+        var error = Assert.ThrowsAny<Exception>(() => migrator.Up());
+
+        Assert.Contains("Version 2 would leave a row of 'tasks'", error.ToString());
+        Assert.Equal(new[] { true, false }, migrator.Status().Select(s => s.Applied));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM pragma_table_info('context_sessions') WHERE name = 'max_tokens'"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM tasks WHERE title = 'orphan'"));
+    }
 }
 
 [Collection(PostgresCollection.Name)]
