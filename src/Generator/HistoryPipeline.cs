@@ -134,6 +134,12 @@ public static class HistoryPipeline
                 declared!, isTable ? "table" : $"column of table '{key.Substring(0, key.IndexOf('.'))}'", previous.Version.ToString(CultureInfo.InvariantCulture));
         }
 
+        foreach (var repeated in model.Steps.Where(s => previous.Steps.Any(p => p.Sqlite == s.Sqlite && p.Postgres == s.Postgres)))
+        {
+            Report(diagnostics, DiagnosticDescriptors.StepRepeated, step.At($"step:{repeated.Name}"), repeated.Name,
+                previous.Version.ToString(CultureInfo.InvariantCulture), model.Version.ToString(CultureInfo.InvariantCulture));
+        }
+
         var up = VersionChanges.Upgrade(previous, model, mapping);
         var down = VersionChanges.Downgrade(model, previous, mapping.Invert());
         var version = model.Version.ToString(CultureInfo.InvariantCulture);

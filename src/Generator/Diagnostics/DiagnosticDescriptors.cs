@@ -201,6 +201,10 @@ public static class DiagnosticDescriptors
         "Frozen file with the wrong version",
         "{0} is named for version {1} but declares version {2}");
 
+    public static readonly DiagnosticDescriptor StepRepeated = Warning("AH0059",
+        "Data step carried over from the previous version",
+        "Step '{0}' is the same as a step of version {1}, so it would run again in version {2}. Steps belong to one version: remove it from schema.yaml.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -168,6 +168,7 @@ public sealed class SchemaValidator
             }
 
             var name = step.Name is { } nameToken && CheckIdentifier(nameToken, "step") ? nameToken.Value : $"step_{number}";
+            _locations[$"step:{name}"] = step.Name?.Location ?? step.Location;
             result.Add(new StepModel(name, before, (step.Sqlite ?? step.Sql)!.Value, (step.Postgres ?? step.Sql)!.Value));
         }
 

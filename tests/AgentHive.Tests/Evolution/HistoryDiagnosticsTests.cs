@@ -130,6 +130,29 @@ public class HistoryDiagnosticsTests
         Assert.Equal(DiagnosticSeverity.Warning, match.Severity);
     }
 
+    [Fact]
+    public void A_step_left_over_from_the_previous_version_warns()
+    {
+        const string step = "\nsteps:\n  - name: reset_titles\n    sql: UPDATE notes SET title = trim(title)";
+        var v2 = V1.Replace("version: 1", "version: 2" + step);
+        var v3 = V1.Replace("version: 1", "version: 3" + step);
+        var result = HistoryPipeline.Run(EvolutionSchemas.History(v3,
+            ("/project/history/schema.v1.yaml", V1),
+            ("/project/history/schema.v2.yaml", v2),
+            ("/project/history/schema.checksums", Checksums + ChecksumLines(v2))));
+
+        var warning = Assert.Single(result.Diagnostics, d => d.Id == "AH0059");
+        Assert.Contains("'reset_titles'", warning.Message);
+        Assert.Contains("run again in version 3", warning.Message);
+    }
+
+    private static string ChecksumLines(string v2)
+    {
+        var plan = HistoryPipeline.Run(EvolutionSchemas.History(v2, ("/project/history/schema.v1.yaml", V1), ("/project/history/schema.checksums", Checksums)))
+            .Model!.Versions.Last();
+        return $"2 sqlite {plan.SqliteChecksum}\n2 postgres {plan.PostgresChecksum}\n";
+    }
+
     private static System.Collections.Generic.IReadOnlyList<Diagnostic> Run(string current, string frozenV1 = V1) =>
         GeneratorHarness.Run(current, ("/project/history/schema.v1.yaml", frozenV1), ("/project/history/schema.checksums", Checksums)).GeneratorDiagnostics;
 
