@@ -143,7 +143,8 @@ public static class HistoryPipeline
         var up = VersionChanges.Upgrade(previous, model, mapping);
         var down = VersionChanges.Downgrade(model, previous, mapping.Invert());
         var version = model.Version.ToString(CultureInfo.InvariantCulture);
-        CheckLosses(up.DataLoss(), model.AllowDataLossUp, "up", step, version, diagnostics);
+        var lost = up.DataLoss();
+        CheckLosses(lost, model.AllowDataLossUp, "up", step, version, diagnostics);
         CheckLosses(previous.Version == 0 ? new List<DataLossItem>() : down.DataLoss(), model.AllowDataLossDown, "down", step, version, diagnostics);
         foreach (var missing in up.MissingValues())
         {
@@ -173,10 +174,9 @@ public static class HistoryPipeline
             }
         }
 
-        var lost = up.DataLoss().Select(l => l.Description).ToEquatableArray();
         return new VersionPlan(model.Version, model.Description.Length > 0 ? model.Description : $"{model.Name} version {model.Version}", isFrozen,
             sqliteUp.ToEquatableArray(), sqliteDown.ToEquatableArray(), postgresUp.ToEquatableArray(), postgresDown.ToEquatableArray(),
-            sqliteChecksum, postgresChecksum, lost);
+            sqliteChecksum, postgresChecksum, lost.Select(l => l.Description).ToEquatableArray());
     }
 
     private static void CheckLosses(IReadOnlyList<DataLossItem> losses, EquatableArray<string> allowed, string direction, Parsed step,

@@ -35,6 +35,9 @@ public interface ISqlDialect
     /// <summary>Triggers (and what they call) that enforce state machines and keep auto-update columns current.</summary>
     IEnumerable<string> Triggers(TableModel table);
 
+    /// <summary>The names of the triggers <see cref="Triggers"/> creates.</summary>
+    IEnumerable<string> TriggerNames(TableModel table);
+
     /// <summary>Objects that dropping the table leaves behind, to drop after it.</summary>
     IEnumerable<string> DropLeftovers(TableModel table);
 }

@@ -96,9 +96,13 @@ public sealed class PostgresDialect : ISqlDialect
                 "END\n" +
                 "$fn$";
             yield return
-                $"CREATE TRIGGER {SqlText.Quote(SqliteDialect.TouchTrigger(table))} BEFORE UPDATE ON {quotedTable} FOR EACH ROW EXECUTE FUNCTION {function}()";
+                $"CREATE TRIGGER {SqlText.Quote(table.TouchTriggerName)} BEFORE UPDATE ON {quotedTable} FOR EACH ROW EXECUTE FUNCTION {function}()";
         }
     }
+
+    public IEnumerable<string> TriggerNames(TableModel table) =>
+        table.StateMachines.Select(m => m.TransitionTriggerName(table.Name))
+            .Concat(table.AutoUpdateColumns.Any() ? new[] { table.TouchTriggerName } : new string[0]);
 
     public IEnumerable<string> DropLeftovers(TableModel table)
     {

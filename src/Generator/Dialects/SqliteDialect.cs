@@ -88,14 +88,16 @@ public sealed class SqliteDialect : ISqlDialect
         {
             // An AFTER trigger that updates its own row: SQLite runs it once, since recursive triggers are off.
             yield return
-                $"CREATE TRIGGER {SqlText.Quote(TouchTrigger(table))} AFTER UPDATE ON {quotedTable} FOR EACH ROW\n" +
+                $"CREATE TRIGGER {SqlText.Quote(table.TouchTriggerName)} AFTER UPDATE ON {quotedTable} FOR EACH ROW\n" +
                 "BEGIN\n" +
                 $"    UPDATE {quotedTable} SET {string.Join(", ", touched.Select(c => $"{SqlText.Quote(c.Name)} = {Now}"))} WHERE rowid = NEW.rowid;\n" +
                 "END";
         }
     }
 
-    public IEnumerable<string> DropLeftovers(TableModel table) => Enumerable.Empty<string>();
+    public IEnumerable<string> TriggerNames(TableModel table) =>
+        table.StateMachines.SelectMany(m => new[] { m.InsertTriggerName(table.Name), m.TransitionTriggerName(table.Name) })
+            .Concat(table.AutoUpdateColumns.Any() ? new[] { table.TouchTriggerName } : new string[0]);
 
-    public static string TouchTrigger(TableModel table) => Validation.Names.Fit($"tr_{table.Name}_touch");
+    public IEnumerable<string> DropLeftovers(TableModel table) => Enumerable.Empty<string>();
 }

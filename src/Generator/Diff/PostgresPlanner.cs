@@ -29,7 +29,7 @@ public static class PostgresPlanner
             var dataChanges = pair.Target.Columns.Any(c => changes.ValueMap(c).Count > 0 || changes.Backfill(c) is not null);
             if (dataChanges || !Dialect.Triggers(pair.Renamed).SequenceEqual(Dialect.Triggers(pair.Target)))
             {
-                statements.AddRange(TriggerNames(pair.Source).Select(n => $"DROP TRIGGER {SqlText.Quote(n)} ON {table}"));
+                statements.AddRange(Dialect.TriggerNames(pair.Source).Select(n => $"DROP TRIGGER {SqlText.Quote(n)} ON {table}"));
                 statements.AddRange(Dialect.DropLeftovers(pair.Source));
                 pair.TriggersChanged = true;
             }
@@ -205,9 +205,6 @@ public static class PostgresPlanner
         return table.Indexes.FirstOrDefault(i => DdlBuilder.IndexSignature(table, i, Dialect) == signature);
     }
 
-    private static IEnumerable<string> TriggerNames(TableModel table) =>
-        table.StateMachines.Select(m => m.TransitionTriggerName(table.Name))
-            .Concat(table.AutoUpdateColumns.Any() ? new[] { SqliteDialect.TouchTrigger(table) } : new string[0]);
 
     private sealed class Pair
     {

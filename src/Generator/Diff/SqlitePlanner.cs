@@ -42,7 +42,7 @@ public static class SqlitePlanner
             var renamedSource = changes.InTargetNames(source, target);
             if (NeedsRebuild(changes, source, target, renamedSource))
             {
-                statements.AddRange(Rebuild(changes, source, target));
+                statements.AddRange(Rebuild(changes, target));
                 continue;
             }
 
@@ -52,7 +52,7 @@ public static class SqlitePlanner
             statements.AddRange(newIndexes.Where(i => !oldIndexes.Contains(i)));
             if (!Dialect.Triggers(renamedSource).SequenceEqual(Dialect.Triggers(target)))
             {
-                statements.AddRange(TriggerNames(renamedSource).Select(n => $"DROP TRIGGER {SqlText.Quote(n)}"));
+                statements.AddRange(Dialect.TriggerNames(renamedSource).Select(n => $"DROP TRIGGER {SqlText.Quote(n)}"));
                 statements.AddRange(Dialect.Triggers(target));
             }
         }
@@ -67,7 +67,7 @@ public static class SqlitePlanner
         DdlBuilder.CreateTable(renamedSource, Dialect) != DdlBuilder.CreateTable(target, Dialect) ||
         target.Columns.Any(c => changes.ValueMap(c).Count > 0 || changes.Backfill(c) is not null);
 
-    private static IEnumerable<string> Rebuild(VersionChanges changes, TableModel source, TableModel target)
+    private static IEnumerable<string> Rebuild(VersionChanges changes, TableModel target)
     {
         var temporary = Validation.Names.Fit("agenthive_new_" + target.Name);
         var columns = new List<string>();
@@ -122,8 +122,4 @@ public static class SqlitePlanner
 
     private static IEnumerable<string> IndexesAndTriggers(TableModel table) =>
         table.Indexes.Select(i => DdlBuilder.CreateIndex(table, i, Dialect)).Concat(Dialect.Triggers(table));
-
-    private static IEnumerable<string> TriggerNames(TableModel table) =>
-        table.StateMachines.SelectMany(m => new[] { m.InsertTriggerName(table.Name), m.TransitionTriggerName(table.Name) })
-            .Concat(table.AutoUpdateColumns.Any() ? new[] { SqliteDialect.TouchTrigger(table) } : new string[0]);
 }

@@ -105,7 +105,7 @@ public sealed class TableMapping
     /// The source table written with target names (table, columns, referenced tables and columns,
     /// expressions), keeping its own constraint and index names: what is left to compare is what changed.
     /// </summary>
-    public TableModel InTargetNames(TableModel sourceTable, string targetTable, SchemaModel source)
+    public TableModel InTargetNames(TableModel sourceTable, string targetTable)
     {
         string Column(string name) => TargetColumn(targetTable, name) ?? name;
         string Expression(string sql) => sourceTable.Columns.Aggregate(sql, (text, c) =>

@@ -45,7 +45,7 @@ public sealed class VersionChanges
         Target.Tables.Where(t => Mapping.SourceTable(t.Name) is not null)
             .Select(t => (Source.Tables.First(s => s.Name == Mapping.SourceTable(t.Name)), t));
 
-    public TableModel InTargetNames(TableModel sourceTable, TableModel targetTable) => Mapping.InTargetNames(sourceTable, targetTable.Name, Source);
+    public TableModel InTargetNames(TableModel sourceTable, TableModel targetTable) => Mapping.InTargetNames(sourceTable, targetTable.Name);
 
     /// <summary>
     /// How stored values of an enum column change in this move. Up applies the newer version's

@@ -52,6 +52,4 @@ internal static class EntityEmitter
         w.Close();
         return w.ToString();
     }
-
-    public static bool HasInsertColumns(TableModel table) => DdlBuilder.InsertColumns(table).Any();
 }

@@ -44,10 +44,6 @@ public sealed class SchemaValidator
         _locations = locations;
     }
 
-    /// <summary>Returns the model, or null when any error was reported.</summary>
-    public static SchemaModel? Validate(SchemaSyntax syntax, List<DiagnosticInfo> diagnostics) =>
-        Validate(syntax, diagnostics, new Dictionary<string, LocationInfo>());
-
     /// <summary>
     /// Returns the model, or null when any error was reported, and fills <paramref name="locations"/> with
     /// where things are declared (keys like <c>table:tasks</c>, <c>column:tasks.status</c>) for later stages.

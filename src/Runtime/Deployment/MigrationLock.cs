@@ -49,13 +49,8 @@ public static class MigrationLock
     }
 
     /// <summary>The side file whose OS lock serializes deployers of a SQLite database.</summary>
-    public static string? SqliteLockFile(string connectionString)
-    {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        return builder.Mode == SqliteOpenMode.Memory || builder.DataSource is ":memory:" or ""
-            ? null
-            : Path.GetFullPath(builder.DataSource) + ".migrate-lock";
-    }
+    public static string? SqliteLockFile(string connectionString) =>
+        Sqlite.SqliteConnectionSetup.FilePath(connectionString) is { } path ? path + ".migrate-lock" : null;
 
     private static IDisposable AcquirePostgres(string connectionString, string schemaIdentity, TimeSpan timeout, Action<string>? waiting)
     {

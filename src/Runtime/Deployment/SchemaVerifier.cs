@@ -27,7 +27,7 @@ public sealed record VerifyReport(long AppliedVersion, IReadOnlyList<string> Pro
 public static class SchemaVerifier
 {
     /// <summary>FluentMigrator's table of applied versions.</summary>
-    public const string VersionTable = "agenthive_schema_versions";
+    public const string VersionTable = Migrations.AgentHiveVersionTable.Table;
 
     /// <summary>Our history table, with the checksum of each applied version's SQL.</summary>
     public const string HistoryTable = "agenthive_schema_history";
@@ -36,7 +36,7 @@ public static class SchemaVerifier
     public static VerifyReport Verify(DatabaseOptions options, IReadOnlyList<BuiltMigration> built)
     {
         var provider = options.ParsedProvider;
-        if (provider == DatabaseProvider.Sqlite && IsMissingFile(options.ConnectionString))
+        if (provider == DatabaseProvider.Sqlite && SqliteConnectionSetup.IsMissingFile(options.ConnectionString))
         {
             return new VerifyReport(0, new[] { "the database file does not exist" });
         }
@@ -126,13 +126,6 @@ public static class SchemaVerifier
         }
 
         return SqliteConnectionSetup.Open(options.ConnectionString, options.SqliteBusyTimeoutSeconds);
-    }
-
-    /// <summary>True when a SQLite connection string names a file that does not exist yet.</summary>
-    public static bool IsMissingFile(string connectionString)
-    {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        return builder.Mode != SqliteOpenMode.Memory && builder.DataSource is not (":memory:" or "") && !File.Exists(builder.DataSource);
     }
 
     private static SchemaSnapshot ExpectedSqlite(IReadOnlyList<string> statements)

@@ -278,16 +278,8 @@ public sealed class SchemaMigrator
         return services.BuildServiceProvider(validateScopes: false);
     }
 
-    private bool IsMissingSqliteFile()
-    {
-        if (_provider != DatabaseProvider.Sqlite)
-        {
-            return false;
-        }
-
-        var builder = new SqliteConnectionStringBuilder(_options.ConnectionString);
-        return builder.Mode != SqliteOpenMode.Memory && builder.DataSource is not (":memory:" or "") && !File.Exists(builder.DataSource);
-    }
+    private bool IsMissingSqliteFile() =>
+        _provider == DatabaseProvider.Sqlite && SqliteConnectionSetup.IsMissingFile(_options.ConnectionString);
 
     private sealed class RunnerContext
     {

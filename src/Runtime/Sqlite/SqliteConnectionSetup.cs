@@ -80,11 +80,19 @@ public static class SqliteConnectionSetup
         }
     }
 
-    private static bool IsInMemory(SqliteConnection connection)
+    /// <summary>The full path of the database file a connection string names, or null for an in-memory database.</summary>
+    public static string? FilePath(string connectionString)
     {
-        var builder = new SqliteConnectionStringBuilder(connection.ConnectionString);
-        return builder.Mode == SqliteOpenMode.Memory || builder.DataSource is ":memory:" or "";
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        return builder.Mode == SqliteOpenMode.Memory || builder.DataSource is ":memory:" or ""
+            ? null
+            : System.IO.Path.GetFullPath(builder.DataSource);
     }
+
+    /// <summary>True when a connection string names a database file that does not exist yet.</summary>
+    public static bool IsMissingFile(string connectionString) => FilePath(connectionString) is { } path && !System.IO.File.Exists(path);
+
+    private static bool IsInMemory(SqliteConnection connection) => FilePath(connection.ConnectionString) is null;
 
     internal static void ApplyOnOpen(object? sender, StateChangeEventArgs e, int busyTimeoutSeconds, bool foreignKeys)
     {
