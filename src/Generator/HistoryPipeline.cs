@@ -144,8 +144,21 @@ public static class HistoryPipeline
         var down = VersionChanges.Downgrade(model, previous, mapping.Invert());
         var version = model.Version.ToString(CultureInfo.InvariantCulture);
         var lost = up.DataLoss();
-        CheckLosses(lost, model.AllowDataLossUp, "up", step, version, diagnostics);
-        CheckLosses(previous.Version == 0 ? new List<DataLossItem>() : down.DataLoss(), model.AllowDataLossDown, "down", step, version, diagnostics);
+        CheckLosses(lost, model.AllowDataLossUp, step, version, diagnostics);
+        var restrictions = down.DownRestrictions();
+        if (!isFrozen)
+        {
+            // Down only drops what the version added; frozen versions keep the entries they once needed.
+            foreach (var entry in model.AllowDataLossDown)
+            {
+                Report(diagnostics, DiagnosticDescriptors.UnusedDataLossAllowance, step.At($"loss-down:{entry}"), entry, ".down",
+                    $"version {version}'s Down only drops what version {version} added, and undoing that needs no entry");
+            }
+
+            CheckWaysBack(restrictions, model, previous.Version, step, diagnostics);
+        }
+
+        var downGuards = restrictions.Select(r => r.GuardQuery(model.Version, previous.Version)).ToList();
         foreach (var missing in up.MissingValues())
         {
             Report(diagnostics, DiagnosticDescriptors.NotNullWithoutValue, step.At($"column:{missing.Table}.{missing.Column}"),
@@ -156,8 +169,8 @@ public static class HistoryPipeline
         var sqliteDown = SqlitePlanner.Plan(down);
         var postgresUp = PostgresPlanner.Plan(up);
         var postgresDown = PostgresPlanner.Plan(down);
-        var sqliteChecksum = Checksum(sqliteUp, sqliteDown);
-        var postgresChecksum = Checksum(postgresUp, postgresDown);
+        var sqliteChecksum = Checksum(sqliteUp, downGuards.Concat(sqliteDown));
+        var postgresChecksum = Checksum(postgresUp, downGuards.Concat(postgresDown));
         if (isFrozen)
         {
             foreach (var (backend, actual) in new[] { ("sqlite", sqliteChecksum), ("postgres", postgresChecksum) })
@@ -176,21 +189,39 @@ public static class HistoryPipeline
 
         return new VersionPlan(model.Version, model.Description.Length > 0 ? model.Description : $"{model.Name} version {model.Version}", isFrozen,
             sqliteUp.ToEquatableArray(), sqliteDown.ToEquatableArray(), postgresUp.ToEquatableArray(), postgresDown.ToEquatableArray(),
-            sqliteChecksum, postgresChecksum, lost.Select(l => l.Description).ToEquatableArray());
+            sqliteChecksum, postgresChecksum, lost.Select(l => l.Description).ToEquatableArray(), downGuards.ToEquatableArray());
     }
 
-    private static void CheckLosses(IReadOnlyList<DataLossItem> losses, EquatableArray<string> allowed, string direction, Parsed step,
-        string version, List<DiagnosticInfo> diagnostics)
+    /// <summary>Every rule going down re-imposes needs a declared way back, and every declared one a rule.</summary>
+    private static void CheckWaysBack(IReadOnlyList<DownRestriction> restrictions, SchemaModel model, int previousVersion, Parsed step, List<DiagnosticInfo> diagnostics)
+    {
+        var version = model.Version.ToString(CultureInfo.InvariantCulture);
+        foreach (var restriction in restrictions.Where(r => !r.IsDeclared))
+        {
+            Report(diagnostics, DiagnosticDescriptors.DownWithoutWayBack, step.At($"column:{restriction.Table}.{restriction.Column.Name}"),
+                version, previousVersion.ToString(CultureInfo.InvariantCulture), $"{restriction.Table}.{restriction.Column.Name}", restriction.Refused);
+        }
+
+        foreach (var table in model.Tables)
+        {
+            foreach (var column in table.Columns.Where(c => (c.DownBackfill is not null || c.DownRefuses) &&
+                                                            !restrictions.Any(r => r.Table == table.Name && r.Column.Name == c.Name)))
+            {
+                Report(diagnostics, DiagnosticDescriptors.UnusedDownBackfill, step.At($"down-backfill:{table.Name}.{column.Name}"), $"{table.Name}.{column.Name}", version);
+            }
+        }
+    }
+
+    private static void CheckLosses(IReadOnlyList<DataLossItem> losses, EquatableArray<string> allowed, Parsed step, string version, List<DiagnosticInfo> diagnostics)
     {
         foreach (var loss in losses.Where(l => !allowed.Contains(l.Key)))
         {
-            Report(diagnostics, DiagnosticDescriptors.DataLoss, step.At("version"),
-                version, direction == "up" ? "loses data" : "cannot be reverted without losing data", loss.Description, loss.Key, "." + direction);
+            Report(diagnostics, DiagnosticDescriptors.DataLoss, step.At("version"), version, loss.Description, loss.Key);
         }
 
         foreach (var entry in allowed.Where(a => losses.All(l => l.Key != a)))
         {
-            Report(diagnostics, DiagnosticDescriptors.UnusedDataLossAllowance, step.At($"loss-{direction}:{entry}"), entry, "." + direction, version);
+            Report(diagnostics, DiagnosticDescriptors.UnusedDataLossAllowance, step.At($"loss-up:{entry}"), entry, ".up", $"version {version} loses no such data");
         }
     }
 

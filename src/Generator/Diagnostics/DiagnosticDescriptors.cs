@@ -183,7 +183,7 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor DataLoss = Error("AH0054",
         "Change loses data",
-        "Version {0} {1}: {2}. If that loss is intended, list '{3}' under 'allowDataLoss{4}'.");
+        "Version {0} loses data: {1}. If that loss is intended, list '{2}' under 'allowDataLoss.up'.");
 
     public static readonly DiagnosticDescriptor UnknownRename = Error("AH0055",
         "Rename of something that does not exist",
@@ -195,7 +195,7 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnusedDataLossAllowance = Warning("AH0057",
         "allowDataLoss entry matches nothing",
-        "'allowDataLoss{1}' lists '{0}', but version {2} loses no such data. Remove the entry.");
+        "'allowDataLoss{1}' lists '{0}', but {2}. Remove the entry.");
 
     public static readonly DiagnosticDescriptor FrozenVersionMismatch = Error("AH0058",
         "Frozen file with the wrong version",
@@ -204,6 +204,15 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor StepRepeated = Warning("AH0059",
         "Data step carried over from the previous version",
         "Step '{0}' is the same as a step of version {1}, so it would run again in version {2}. Steps belong to one version: remove it from schema.yaml.");
+
+    public static readonly DiagnosticDescriptor DownWithoutWayBack = Warning("AH0060",
+        "Going down re-imposes a rule without a declared way back",
+        "Going down from version {0} to {1}, column '{2}' may no longer hold {3}, which version {0} allows; such rows would block the downgrade. " +
+        "Declare 'downBackfill' on the column: an expression, in version {0}'s column names, giving those rows a value on the way down (or 'downBackfill: refuse' to keep them blocking it).");
+
+    public static readonly DiagnosticDescriptor UnusedDownBackfill = Warning("AH0061",
+        "downBackfill with nothing to restore",
+        "Column '{0}' declares 'downBackfill', but going down from version {1} re-imposes no rule on it (NOT NULL, enum values, a narrower type). Remove the entry.");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()

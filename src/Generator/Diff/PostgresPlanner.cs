@@ -26,7 +26,8 @@ public static class PostgresPlanner
         {
             var table = SqlText.Quote(pair.Source.Name);
             // Data changes below must not trip state machines or move updated_at: their triggers go first.
-            var dataChanges = pair.Target.Columns.Any(c => changes.ValueMap(c).Count > 0 || changes.Backfill(c) is not null);
+            var restores = pair.Target.Columns.Select(c => changes.RestrictionOn(pair.Target, c)).Where(r => r?.Column.DownBackfill is not null).ToList();
+            var dataChanges = restores.Count > 0 || pair.Target.Columns.Any(c => changes.ValueMap(c).Count > 0 || changes.Backfill(c) is not null);
             if (dataChanges || !Dialect.Triggers(pair.Renamed).SequenceEqual(Dialect.Triggers(pair.Target)))
             {
                 statements.AddRange(Dialect.TriggerNames(pair.Source).Select(n => $"DROP TRIGGER {SqlText.Quote(n)} ON {table}"));
@@ -44,6 +45,9 @@ public static class PostgresPlanner
             {
                 statements.Add($"ALTER TABLE {table} DROP CONSTRAINT {SqlText.Quote(constraint.Name)}");
             }
+
+            // Going down, rows the older rules refuse take their downBackfill before types and rules tighten.
+            statements.AddRange(restores.Select(r => $"UPDATE {table} SET {SqlText.Quote(r!.Column.Name)} = {r.Column.DownBackfill} WHERE {r.Breaks(r.Value)}"));
         }
 
         statements.AddRange(changes.DroppedTables.SelectMany(t => new[] { $"DROP TABLE {SqlText.Quote(t.Name)}" }.Concat(Dialect.DropLeftovers(t))));

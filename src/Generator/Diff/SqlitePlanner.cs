@@ -65,7 +65,7 @@ public static class SqlitePlanner
         source.Name != target.Name ||
         source.Columns.Any(c => changes.Mapping.TargetColumn(target.Name, c.Name) != c.Name) ||
         DdlBuilder.CreateTable(renamedSource, Dialect) != DdlBuilder.CreateTable(target, Dialect) ||
-        target.Columns.Any(c => changes.ValueMap(c).Count > 0 || changes.Backfill(c) is not null);
+        target.Columns.Any(c => changes.ValueMap(c).Count > 0 || changes.Backfill(c) is not null || changes.RestrictionOn(target, c)?.Column.DownBackfill is not null);
 
     private static IEnumerable<string> Rebuild(VersionChanges changes, TableModel target)
     {
@@ -79,12 +79,7 @@ public static class SqlitePlanner
             string? value = null;
             if (from is not null)
             {
-                value = SqlText.Quote(from);
-                var map = changes.ValueMap(column);
-                if (map.Count > 0)
-                {
-                    value = $"CASE {value} {string.Join(" ", map.Select(m => $"WHEN {SqlText.Literal(m.Old)} THEN {SqlText.Literal(m.New)}"))} ELSE {value} END";
-                }
+                value = changes.RestrictionOn(target, column)?.Restored ?? VersionChanges.Mapped(SqlText.Quote(from), changes.ValueMap(column));
 
                 if (backfill is not null)
                 {

@@ -125,7 +125,7 @@ public sealed class TableMapping
         return sourceTable with
         {
             Name = targetTable,
-            Columns = sourceTable.Columns.Select(c => c with { Name = Column(c.Name), Backfill = null, RenamedFrom = null }).ToEquatableArray(),
+            Columns = sourceTable.Columns.Select(c => c with { Name = Column(c.Name), Backfill = null, DownBackfill = null, DownRefuses = false, RenamedFrom = null }).ToEquatableArray(),
             PrimaryKey = sourceTable.PrimaryKey with { Columns = Columns(sourceTable.PrimaryKey.Columns) },
             Uniques = sourceTable.Uniques.Select(u => u with { Columns = Columns(u.Columns) }).ToEquatableArray(),
             ForeignKeys = sourceTable.ForeignKeys.Select(fk => fk with

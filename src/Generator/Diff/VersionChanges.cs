@@ -28,6 +28,8 @@ public sealed class VersionChanges
 
     public TableMapping Mapping { get; }
 
+    private IReadOnlyList<DownRestriction>? _downRestrictions;
+
     /// <summary>True for Up (target is the newer version): value maps, backfills and steps apply only then.</summary>
     public bool IsUpgrade { get; }
 
@@ -82,10 +84,18 @@ public sealed class VersionChanges
 
     public IEnumerable<StepModel> Steps(bool before) => IsUpgrade ? Target.Steps.Where(s => s.Before == before) : Enumerable.Empty<StepModel>();
 
-    /// <summary>Data that would be lost: for an upgrade the guarded kinds, for a downgrade what it drops.</summary>
+    /// <summary>
+    /// Data an upgrade would lose. A downgrade loses none in this sense: it only drops the tables and columns
+    /// the version added, and undoing what the version itself added is what going down means.
+    /// </summary>
     public IReadOnlyList<DataLossItem> DataLoss()
     {
         var losses = new List<DataLossItem>();
+        if (!IsUpgrade)
+        {
+            return losses;
+        }
+
         foreach (var table in DroppedTables)
         {
             losses.Add(new DataLossItem(table.Name, $"drops table '{table.Name}' and its rows"));
@@ -96,11 +106,6 @@ public sealed class VersionChanges
             foreach (var column in source.Columns.Where(c => Mapping.TargetColumn(target.Name, c.Name) is null))
             {
                 losses.Add(new DataLossItem($"{source.Name}.{column.Name}", $"drops column '{source.Name}.{column.Name}' and its values"));
-            }
-
-            if (!IsUpgrade)
-            {
-                continue;
             }
 
             foreach (var column in target.Columns)
@@ -115,24 +120,68 @@ public sealed class VersionChanges
             }
         }
 
-        if (IsUpgrade)
+        foreach (var sourceEnum in Source.Enums)
         {
-            foreach (var sourceEnum in Source.Enums)
+            if (Target.Enums.FirstOrDefault(e => e.Name == sourceEnum.Name) is not { } targetEnum)
             {
-                if (Target.Enums.FirstOrDefault(e => e.Name == sourceEnum.Name) is not { } targetEnum)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                foreach (var value in sourceEnum.Values.Where(v => targetEnum.Values.All(t => t.Value != v.Value) && targetEnum.ValueMap.All(m => m.Old != v.Value)))
-                {
-                    losses.Add(new DataLossItem($"{sourceEnum.Name}.{value.Value}",
-                        $"removes value '{value.Value}' from enum '{sourceEnum.Name}' without a 'valueMap' entry for the rows that hold it"));
-                }
+            foreach (var value in sourceEnum.Values.Where(v => targetEnum.Values.All(t => t.Value != v.Value) && targetEnum.ValueMap.All(m => m.Old != v.Value)))
+            {
+                losses.Add(new DataLossItem($"{sourceEnum.Name}.{value.Value}",
+                    $"removes value '{value.Value}' from enum '{sourceEnum.Name}' without a 'valueMap' entry for the rows that hold it"));
             }
         }
 
         return losses;
+    }
+
+    /// <summary>Rules of the older version that a downgrade re-imposes on kept columns (empty for an upgrade).</summary>
+    public IReadOnlyList<DownRestriction> DownRestrictions() => _downRestrictions ??= FindDownRestrictions();
+
+    /// <summary>The restriction the downgrade re-imposes on a column of the target (older) table, if any.</summary>
+    public DownRestriction? RestrictionOn(TableModel target, ColumnModel targetColumn) =>
+        DownRestrictions().FirstOrDefault(r => r.OlderTable == target.Name && r.OlderColumn == targetColumn.Name);
+
+    /// <summary>A stored value with a value map applied: old values read as their new ones.</summary>
+    public static string Mapped(string value, IReadOnlyList<ValueMapping> map) =>
+        map.Count == 0
+            ? value
+            : $"CASE {value} {string.Join(" ", map.Select(m => $"WHEN {Dialects.SqlText.Literal(m.Old)} THEN {Dialects.SqlText.Literal(m.New)}"))} ELSE {value} END";
+
+    private IReadOnlyList<DownRestriction> FindDownRestrictions()
+    {
+        var restrictions = new List<DownRestriction>();
+        if (IsUpgrade)
+        {
+            return restrictions;
+        }
+
+        foreach (var (newer, older) in KeptTables)
+        {
+            foreach (var olderColumn in older.Columns)
+            {
+                if (Mapping.SourceColumn(older.Name, olderColumn.Name) is not { } newerName)
+                {
+                    continue;
+                }
+
+                var newerColumn = newer.Columns.First(c => c.Name == newerName);
+                var map = ValueMap(olderColumn);
+                var newerValues = newerColumn.EnumName is { } newerEnum
+                    ? Source.Enums.First(e => e.Name == newerEnum).Values.Select(v => map.FirstOrDefault(m => m.Old == v.Value)?.New ?? v.Value).ToList()
+                    : null;
+                var olderValues = olderColumn.EnumName is { } olderEnum ? Target.Enums.First(e => e.Name == olderEnum).Values.Select(v => v.Value).ToList() : null;
+                var value = Mapped(Dialects.SqlText.Quote(newerName), map);
+                if (DownRestriction.Between(newer.Name, newerColumn, older.Name, olderColumn, value, newerValues, olderValues, Target.Version) is { } restriction)
+                {
+                    restrictions.Add(restriction);
+                }
+            }
+        }
+
+        return restrictions;
     }
 
     /// <summary>NOT NULL columns existing rows would get no value for (upgrades; a downgrade fails safely instead).</summary>

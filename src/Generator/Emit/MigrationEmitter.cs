@@ -67,6 +67,14 @@ internal static class MigrationEmitter
             w.Line();
         }
 
+        var guarded = plan.DownGuards.Count > 0;
+        if (guarded)
+        {
+            w.Line("/// <summary>Queries Down runs first; each returns a message when rows the previous version refuses block it.</summary>");
+            SchemaEmitter.WriteArray(w, "DownGuards", plan.DownGuards);
+            w.Line();
+        }
+
         // The history row commits with the migration: a version is recorded exactly when its SQL took effect.
         foreach (var dialect in new ISqlDialect[] { SqliteDialect.Instance, PostgresDialect.Instance })
         {
@@ -94,6 +102,11 @@ internal static class MigrationEmitter
         w.Line("/// <inheritdoc/>");
         w.Open("public override void Down()");
         w.Line("BeforeDown();");
+        if (guarded)
+        {
+            w.Line("Execute.WithConnection(RefuseBlockedDown);");
+        }
+
         w.Line("Run(SqliteDown, PostgresDown);");
         w.Line("AfterDown();");
         w.Line("Run(SqliteRecordDown, PostgresRecordDown);");
@@ -142,6 +155,22 @@ internal static class MigrationEmitter
         w.Line("    $\"Version " + plan.Version.ToString(CultureInfo.InvariantCulture) + " would leave a row of '{reader.GetValue(0)}' (rowid {reader.GetValue(1)}) pointing at a missing '{reader.GetValue(2)}' row; nothing was changed.\");");
         w.Close();
         w.Close();
+        if (guarded)
+        {
+            w.Line();
+            w.Line("// A clear refusal before any change, instead of a constraint error on a half-rebuilt table.");
+            w.Open("private static void RefuseBlockedDown(global::System.Data.IDbConnection connection, global::System.Data.IDbTransaction? transaction)");
+            w.Open("foreach (var guard in DownGuards)");
+            w.Line("using var command = connection.CreateCommand();");
+            w.Line("command.Transaction = transaction;");
+            w.Line("command.CommandText = guard;");
+            w.Open("if (command.ExecuteScalar() is string refusal)");
+            w.Line("throw new global::System.InvalidOperationException(refusal);");
+            w.Close();
+            w.Close();
+            w.Close();
+        }
+
         w.Close();
         return w.ToString();
     }

@@ -5,7 +5,8 @@ public sealed record HistoryModel(SchemaModel Current, EquatableArray<VersionPla
 
 /// <summary>
 /// The SQL that takes a database from the previous version to <see cref="Version"/> (Up) and back (Down)
-/// on each backend, with checksums that pin a frozen version's SQL for good.
+/// on each backend, with checksums that pin a frozen version's SQL for good. <see cref="DownGuards"/> are
+/// queries, the same on both backends, that Down runs first: each returns a message when rows block it.
 /// </summary>
 public sealed record VersionPlan(
     int Version,
@@ -17,4 +18,5 @@ public sealed record VersionPlan(
     EquatableArray<string> PostgresDown,
     string SqliteChecksum,
     string PostgresChecksum,
-    EquatableArray<string> DownCannotRestore);
+    EquatableArray<string> DownCannotRestore,
+    EquatableArray<string> DownGuards = default);

@@ -73,7 +73,9 @@ public sealed record ColumnModel(
     string? Description,
     bool AutoUpdate = false,
     string? RenamedFrom = null,
-    string? Backfill = null);
+    string? Backfill = null,
+    string? DownBackfill = null,
+    bool DownRefuses = false);
 
 public enum DefaultKind
 {

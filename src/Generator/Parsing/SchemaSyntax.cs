@@ -85,6 +85,7 @@ public sealed class ColumnSyntax
     public Token? AutoUpdate { get; set; }
     public Token? RenamedFrom { get; set; }
     public Token? Backfill { get; set; }
+    public Token? DownBackfill { get; set; }
 }
 
 /// <summary>A UNIQUE constraint over one or more columns.</summary>

@@ -330,6 +330,27 @@ public sealed class SchemaValidator
             {
                 column.Model = column.Model with { Backfill = sql };
             }
+
+            BuildDownBackfill(table, column);
+        }
+    }
+
+    /// <summary>A plain (unquoted) <c>downBackfill: refuse</c> declares that rows the previous version cannot hold block the downgrade.</summary>
+    private void BuildDownBackfill(TableBuilder table, ColumnBuilder column)
+    {
+        if (column.Syntax.DownBackfill is not { } downBackfill)
+        {
+            return;
+        }
+
+        _locations[$"down-backfill:{table.Name}.{column.Model.Name}"] = downBackfill.Location;
+        if (downBackfill.IsPlain && downBackfill.Value == "refuse")
+        {
+            column.Model = column.Model with { DownRefuses = true };
+        }
+        else if (Expression(downBackfill, table, $"The downBackfill of '{table.Name}.{column.Model.Name}'") is { } sql)
+        {
+            column.Model = column.Model with { DownBackfill = sql };
         }
     }
 

@@ -5,6 +5,7 @@ using System.Linq;
 using AgentHive.Migrations;
 using AgentHive.Runtime.Migrations;
 using AgentHive.Tests.Database;
+using AgentHive.Tests.Deployment;
 using Xunit;
 
 namespace AgentHive.Tests.Evolution;
@@ -80,6 +81,58 @@ public abstract class AgentHiveUpgradeContract : IDisposable
         migrator.Up();
         Assert.Equal(counts, Counts(database));
         Assert.Equal(FreshCatalog(null), database.Catalog());
+    }
+
+    [Fact]
+    public void Rows_version_1_refuses_take_the_declared_way_back_down_to_1_and_0_and_up_again()
+    {
+        var (database, migrator) = PopulatedAtVersion1();
+        var v1 = database.Catalog();
+        migrator.Up();
+        database.Execute("INSERT INTO events (event_type, message) VALUES ('heartbeat', NULL)");
+        database.Execute("UPDATE tasks SET status = 'review' WHERE id = 1");
+        var counts = Counts(database);
+
+        migrator.Down(1);
+
+        Assert.Equal(counts, Counts(database));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM events WHERE event_type = 'heartbeat' AND message = 'heartbeat'"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM tasks WHERE id = 1 AND status = 'in_progress'"));
+        database.AssertIntegrity();
+        Assert.Equal(v1, database.Catalog());
+
+        migrator.Up();
+        database.Execute("INSERT INTO events (event_type, message) VALUES ('heartbeat', NULL)");
+        migrator.Down(0);
+
+        Assert.DoesNotContain(database.Tables(), t => Tables.Contains(t));
+        migrator.Up();
+        Assert.Equal(FreshCatalog(null), database.Catalog());
+    }
+
+    [Fact]
+    public void A_downgrade_blocked_by_rows_version_1_cannot_hold_names_them_and_changes_nothing()
+    {
+        var (database, migrator) = PopulatedAtVersion1();
+        migrator.Up();
+        database.Execute("INSERT INTO events (event_type, message) VALUES ('heartbeat', NULL)");
+        database.Execute("UPDATE pull_requests SET pr_number = 5000000000 WHERE pr_number = 42");
+        var v2 = database.Catalog();
+
+        var (code, output) = MigratorProcess.Run(database.Options, "down", "--to", "1");
+
+        Assert.Equal(DeployCommand.Failed, code);
+        Assert.Contains("Cannot go down from version 2 to 1: column 'pr_number' of table 'pull_requests' would hold a value outside the integer range in 1 row, " +
+                        "which version 1 does not allow.", output);
+        Assert.Contains("'downBackfill: refuse' for column 'pull_requests.pr_number': change or delete these rows first.", output);
+        Assert.DoesNotContain("agenthive_new_", output);
+        Assert.Equal(new[] { true, true }, migrator.Status().Select(s => s.Applied));
+        Assert.Equal(v2, database.Catalog());
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM events WHERE message IS NULL"));
+
+        database.Execute("UPDATE pull_requests SET pr_number = 42 WHERE pr_number = 5000000000");
+        migrator.Down(0);
+        Assert.Equal(new[] { false, false }, migrator.Status().Select(s => s.Applied));
     }
 
     private (TestDatabase Database, SchemaMigrator Migrator) PopulatedAtVersion1()

@@ -107,6 +107,80 @@ public abstract class EvolutionContract : IDisposable
         Assert.Equal(FreshCatalog(History.Current), database.Catalog());
     }
 
+    [Fact]
+    public void Downgrade_gives_rows_the_older_version_refuses_their_downBackfill()
+    {
+        var database = Populated();
+        var before = database.Catalog();
+        Apply(database, Up(History.Versions[1]));
+        database.Execute("UPDATE customers SET vip = NULL WHERE id = 2");
+        foreach (var state in new[] { "paid", "shipped", "delivered" })
+        {
+            database.Execute($"UPDATE orders SET status = '{state}' WHERE id = 5");
+        }
+
+        Assert.Empty(Refusals(database, History.Versions[1]));
+        Apply(database, Down(History.Versions[1]));
+
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM customers WHERE id = 2 AND vip = FALSE"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM customers WHERE id = 1 AND vip = TRUE"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM orders WHERE id = 5 AND status = 'shipped'"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM orders WHERE id = 1 AND status = 'new'"));
+        Assert.Equal(5, database.Scalar("SELECT COUNT(*) FROM orders"));
+        database.AssertIntegrity();
+        Assert.Equal(before, database.Catalog());
+    }
+
+    [Fact]
+    public void Downgrade_guard_names_table_column_and_blocking_rows_a_refusal_keeps()
+    {
+        var database = Populated();
+        Apply(database, Up(History.Versions[1]));
+        database.Execute("UPDATE customers SET score = 5000000000 WHERE id IN (1, 2)");
+
+        var refusal = Assert.Single(Refusals(database, History.Versions[1]));
+
+        Assert.Equal("Cannot go down from version 2 to 1: column 'score' of table 'customers' would hold a value outside the integer range in 2 rows, " +
+                     "which version 1 does not allow. Version 2 declares 'downBackfill: refuse' for column 'customers.score': change or delete these rows first.", refusal);
+        database.Execute("UPDATE customers SET score = 7 WHERE id = 2");
+        Assert.Contains("of table 'customers' would hold a value outside the integer range in 1 row, which", Assert.Single(Refusals(database, History.Versions[1])));
+        database.Execute("UPDATE customers SET score = 7 WHERE id = 1");
+        Assert.Empty(Refusals(database, History.Versions[1]));
+    }
+
+    [Fact]
+    public void Downgrade_guard_says_what_to_declare_when_no_way_back_is_declared()
+    {
+        var undeclared = EvolutionSchemas.TwoVersions(EvolutionSchemas.Version2.Replace("vip: { type: boolean, nullable: true, default: false, downBackfill: \"FALSE\" }",
+            "vip: { type: boolean, nullable: true, default: false }"));
+        var database = Populated();
+        Apply(database, Up(undeclared.Versions[1]));
+        database.Execute("UPDATE customers SET vip = NULL WHERE id = 3");
+
+        var refusal = Assert.Single(Refusals(database, undeclared.Versions[1]));
+
+        Assert.Equal("Cannot go down from version 2 to 1: column 'vip' of table 'customers' would hold NULL in 1 row, which version 1 does not allow. " +
+                     "Declare 'downBackfill' on column 'customers.vip' in version 2 (an expression giving these rows a value on the way down), or change these rows first.", refusal);
+    }
+
+    /// <summary>Runs the version's Down guards as the generated migration does; each non-empty answer is a refusal.</summary>
+    private static List<string> Refusals(TestDatabase database, VersionPlan plan)
+    {
+        using var connection = database.Open();
+        var refusals = new List<string>();
+        foreach (var guard in plan.DownGuards)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = guard;
+            if (command.ExecuteScalar() is string refusal)
+            {
+                refusals.Add(refusal);
+            }
+        }
+
+        return refusals;
+    }
+
     private TestDatabase Populated()
     {
         var database = Track(NewDatabase());

@@ -7,7 +7,9 @@ namespace AgentHive.Tests.Evolution;
 
 /// <summary>
 /// A two-version schema whose second version makes every kind of change the evolution engine supports,
-/// on tables that hold cascade children and self-references.
+/// on tables that hold cascade children and self-references. Going down, <c>customers.vip</c> (NOT NULL
+/// again) and <c>orders.status</c> (without 'delivered') declare a way back; <c>customers.score</c>
+/// (bigint back to integer) declares 'refuse', so its out-of-range rows block the downgrade.
 /// </summary>
 public static class EvolutionSchemas
 {
@@ -73,7 +75,6 @@ public static class EvolutionSchemas
         description: Every kind of change
         allowDataLoss:
           up: [legacy_notes, orders.note]
-          down: [reviews, customers.nickname, customers.tier, customers.referred_by_id, orders.channel]
         steps:
           - name: count_vip
             phase: after
@@ -88,9 +89,9 @@ public static class EvolutionSchemas
             columns:
               id: id
               email: { type: text }
-              vip: { type: boolean, nullable: true, default: false }
+              vip: { type: boolean, nullable: true, default: false, downBackfill: "FALSE" }
               country: { type: text, backfill: "'unknown'" }
-              score: { type: bigint, default: 10 }
+              score: { type: bigint, default: 10, downBackfill: refuse }
               nickname: { type: text, nullable: true, unique: true }
               tier: { type: text, backfill: "CASE WHEN vip THEN 'gold' ELSE 'basic' END" }
               referred_by_id: { type: bigint, nullable: true, references: customers, onDelete: setNull }
@@ -107,7 +108,7 @@ public static class EvolutionSchemas
               id: id
               customer_id: { type: bigint, references: customers, onDelete: cascade }
               replaces_order_id: { type: bigint, nullable: true, references: orders, onDelete: setNull }
-              status: { type: order_status, default: created }
+              status: { type: order_status, default: created, downBackfill: "'shipped'" }
               item_count: { type: integer, default: 2, min: 1, max: 1000, renamedFrom: quantity }
               channel: { type: channel, default: web }
               placed_at: { type: timestamp, default: now }
@@ -147,9 +148,9 @@ public static class EvolutionSchemas
         frozen.Select(f => new SchemaSource(f.Path, f.Text)).Append(new SchemaSource("/project/schema.yaml", current)).ToImmutableArray();
 
     /// <summary>The two-version history as the build sees it, with version 1 frozen and its checksums recorded.</summary>
-    public static HistoryModel TwoVersions()
+    public static HistoryModel TwoVersions(string version2 = Version2)
     {
-        var result = HistoryPipeline.Run(History(Version2, ("/project/history/schema.v1.yaml", Version1), ("/project/history/schema.checksums", ChecksumsOf(Version1))));
+        var result = HistoryPipeline.Run(History(version2, ("/project/history/schema.v1.yaml", Version1), ("/project/history/schema.checksums", ChecksumsOf(Version1))));
         return result.Model ?? throw new System.InvalidOperationException(string.Join("\n", result.Diagnostics.Select(d => $"{d.Id} {d.Location}: {d.Message}")));
     }
 

@@ -20,6 +20,7 @@ public class HistoryDiagnosticsTests
               title: text
               body: { type: text, nullable: true }
               rating: { type: real, nullable: true }
+              votes: { type: integer, default: 0 }
               state: { type: state, default: open }
           tags:
             columns:
@@ -34,7 +35,6 @@ public class HistoryDiagnosticsTests
     [InlineData("dropped table", "AH0054", "'tags'", "  tags:\n    columns:\n      id: id\n      label: text", "")]
     [InlineData("narrowed type", "AH0054", "narrows column 'notes.rating'", "rating: { type: real, nullable: true }", "rating: { type: integer, nullable: true }")]
     [InlineData("removed enum value", "AH0054", "'archived'", "state: [open, closed, archived]", "state: [open, closed]")]
-    [InlineData("added table without allowing Down to drop it", "AH0054", "cannot be reverted", "  tags:\n", "  links:\n    columns:\n      id: id\n  tags:\n")]
     [InlineData("unknown rename", "AH0055", "renamedFrom: headline", "      title: text\n", "      heading: { type: text, renamedFrom: headline }\n")]
     [InlineData("new NOT NULL column without default or backfill", "AH0056", "notes.author", "      title: text\n", "      title: text\n      author: text\n")]
     [InlineData("nullable column made NOT NULL without backfill", "AH0056", "notes.body", "body: { type: text, nullable: true }", "body: { type: text }")]
@@ -55,7 +55,7 @@ public class HistoryDiagnosticsTests
     [Fact]
     public void Allowed_losses_and_maps_build_cleanly()
     {
-        var v2 = V1.Replace("version: 1", "version: 2\nallowDataLoss:\n  up: [notes.body, tags]\n  down: [notes.author]")
+        var v2 = V1.Replace("version: 1", "version: 2\nallowDataLoss:\n  up: [notes.body, tags]")
             .Replace("      body: { type: text, nullable: true }\n", "      author: { type: text, backfill: \"'unknown'\" }\n")
             .Replace("  tags:\n    columns:\n      id: id\n      label: text", "")
             .Replace("state: [open, closed, archived]", "state:\n    values: [open, closed]\n    valueMap: { archived: closed }");
@@ -119,6 +119,100 @@ public class HistoryDiagnosticsTests
 
         Assert.Contains(result.Diagnostics, d => d.Id == "AH0058");
     }
+
+    [Fact]
+    public void Additive_version_needs_no_allowance_for_its_down()
+    {
+        var v2 = V1.Replace("version: 1", "version: 2")
+            .Replace("      title: text\n", "      title: text\n      summary: { type: text, nullable: true }\n      words: { type: integer, default: 0 }\n")
+            .Replace("  tags:\n", "  links:\n    columns:\n      id: id\n      url: text\n    indexes:\n      - columns: [url]\n  tags:\n");
+
+        var result = HistoryPipeline.Run(EvolutionSchemas.History(v2, ("/project/history/schema.v1.yaml", V1), ("/project/history/schema.checksums", Checksums)));
+
+        Assert.Empty(result.Diagnostics);
+        var down = result.Model!.Versions.Last().SqliteDown;
+        Assert.Contains("DROP TABLE \"links\"", down);
+    }
+
+    [Fact]
+    public void A_down_allowance_is_never_needed_and_warns()
+    {
+        var v2 = V1.Replace("version: 1", "version: 2\nallowDataLoss:\n  down: [links]").Replace("  tags:\n", "  links:\n    columns:\n      id: id\n  tags:\n");
+
+        var match = Assert.Single(Run(v2));
+
+        Assert.Equal("AH0057", match.Id);
+        Assert.Contains("Down only drops what version 2 added", match.GetMessage());
+        Assert.Equal(3, match.Location.GetLineSpan().StartLinePosition.Line + 1);
+    }
+
+    [Fact]
+    public void A_frozen_version_keeps_the_down_allowance_it_once_needed_without_a_warning()
+    {
+        var v2 = V1.Replace("version: 1", "version: 2\nallowDataLoss:\n  down: [links]").Replace("  tags:\n", "  links:\n    columns:\n      id: id\n  tags:\n");
+        var v3 = v2.Replace("version: 2\nallowDataLoss:\n  down: [links]", "version: 3").Replace("label: text", "label: text\n      color: { type: text, nullable: true }");
+
+        var result = HistoryPipeline.Run(EvolutionSchemas.History(v3,
+            ("/project/history/schema.v1.yaml", V1),
+            ("/project/history/schema.v2.yaml", v2),
+            ("/project/history/schema.checksums", Checksums + ChecksumLines(v2))));
+
+        Assert.Empty(result.Diagnostics);
+    }
+
+    [Theory]
+    [InlineData("NOT NULL again", "      title: text\n", "      title: { type: text, nullable: true }\n", "notes.title", "NULL")]
+    [InlineData("enum value going away", "state: [open, closed, archived]", "state: [open, closed, archived, draft]", "notes.state", "a value outside enum 'state' of version 1")]
+    [InlineData("integer widened", "votes: { type: integer, default: 0 }", "votes: { type: bigint, default: 0 }", "notes.votes", "a value outside the integer range")]
+    public void A_rule_going_down_re_imposes_without_a_way_back_warns_at_the_column(string why, string find, string replace, string qualified, string refused)
+    {
+        var v2 = V1.Replace("version: 1", "version: 2").Replace(find, replace);
+        Assert.NotEqual(V1.Replace("version: 1", "version: 2"), v2);
+
+        var match = Assert.Single(Run(v2));
+
+        Assert.True(match.Id == "AH0060", $"{why}: got {match.Id} {match.GetMessage()}");
+        Assert.Equal(DiagnosticSeverity.Warning, match.Severity);
+        Assert.Contains($"column '{qualified}' may no longer hold {refused}, which version 2 allows", match.GetMessage());
+        Assert.Contains("Declare 'downBackfill' on the column", match.GetMessage());
+        var column = qualified.Split('.')[1];
+        Assert.Equal(LineOf(v2, $"      {column}:"), match.Location.GetLineSpan().StartLinePosition.Line + 1);
+    }
+
+    [Theory]
+    [InlineData("a value", "\"'untitled'\"")]
+    [InlineData("another column", "body")]
+    [InlineData("refusal", "refuse")]
+    public void A_declared_way_back_builds_cleanly(string why, string downBackfill)
+    {
+        var v2 = V1.Replace("version: 1", "version: 2").Replace("      title: text\n", $"      title: {{ type: text, nullable: true, downBackfill: {downBackfill} }}\n");
+
+        Assert.True(Run(v2).Count == 0, $"{why}: {Describe(Run(v2))}");
+    }
+
+    [Fact]
+    public void A_way_back_with_nothing_to_restore_warns()
+    {
+        var v2 = V1.Replace("version: 1", "version: 2").Replace("label: text", "label: { type: text, downBackfill: \"'x'\" }");
+
+        var match = Assert.Single(Run(v2));
+
+        Assert.Equal("AH0061", match.Id);
+        Assert.Contains("Column 'tags.label' declares 'downBackfill'", match.GetMessage());
+    }
+
+    [Fact]
+    public void A_way_back_naming_a_missing_column_fails()
+    {
+        var v2 = V1.Replace("version: 1", "version: 2").Replace("      title: text\n", "      title: { type: text, nullable: true, downBackfill: headline }\n");
+
+        var match = Assert.Single(Run(v2), d => d.Id == "AH0030");
+
+        Assert.Contains("downBackfill of 'notes.title'", match.GetMessage());
+    }
+
+    private static int LineOf(string text, string start) =>
+        text.Split('\n').Select((line, i) => (line, i)).First(p => p.line.StartsWith(start, System.StringComparison.Ordinal)).i + 1;
 
     [Fact]
     public void Unused_allowance_warns()
