@@ -184,7 +184,7 @@ public sealed class VersionChanges
         return restrictions;
     }
 
-    /// <summary>NOT NULL columns existing rows would get no value for (upgrades; a downgrade fails safely instead).</summary>
+    /// <summary>NOT NULL columns existing rows would get no value for (upgrades; for a downgrade see <see cref="DownRestrictions"/>).</summary>
     public IReadOnlyList<MissingValue> MissingValues()
     {
         var missing = new List<MissingValue>();
