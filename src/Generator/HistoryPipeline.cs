@@ -28,10 +28,23 @@ public static class HistoryPipeline
     public const string ChecksumFileName = "schema.checksums";
     private static readonly Regex FrozenName = new(@"^schema\.v([0-9]+)\.yaml$", RegexOptions.CultureInvariant);
 
-    public static bool IsInput(string path)
+    public static bool IsInput(string path, SchemaFileRole role = SchemaFileRole.Unspecified) =>
+        role == SchemaFileRole.Schema || IsChecksums(path, role) || FrozenVersion(path, role) is not null
+        || (role == SchemaFileRole.Unspecified && IsSchemaByName(path));
+
+    private static bool IsSchema(SchemaSource source) =>
+        source.Role == SchemaFileRole.Schema || (source.Role == SchemaFileRole.Unspecified && IsSchemaByName(source.Path));
+
+    private static bool IsSchemaByName(string path) =>
+        string.Equals(System.IO.Path.GetFileName(path), SchemaFileName, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsChecksums(string path, SchemaFileRole role) =>
+        role != SchemaFileRole.Schema && System.IO.Path.GetFileName(path) == ChecksumFileName;
+
+    private static int? FrozenVersion(string path, SchemaFileRole role)
     {
-        var name = System.IO.Path.GetFileName(path);
-        return string.Equals(name, SchemaFileName, StringComparison.OrdinalIgnoreCase) || name == ChecksumFileName || FrozenName.IsMatch(name);
+        var match = role == SchemaFileRole.Schema ? Match.Empty : FrozenName.Match(System.IO.Path.GetFileName(path));
+        return match.Success && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
     }
 
     public static HistoryResult Run(ImmutableArray<SchemaSource> sources)
@@ -44,7 +57,9 @@ public static class HistoryPipeline
 
     private static HistoryModel? Build(ImmutableArray<SchemaSource> sources, List<DiagnosticInfo> diagnostics)
     {
-        var schemas = sources.Where(s => string.Equals(System.IO.Path.GetFileName(s.Path), SchemaFileName, StringComparison.OrdinalIgnoreCase)).ToList();
+        // A file listed twice (by the package's build files and by hand) is still one file.
+        sources = sources.GroupBy(s => s.Path, StringComparer.Ordinal).Select(g => g.OrderByDescending(s => s.Role).First()).ToImmutableArray();
+        var schemas = sources.Where(IsSchema).ToList();
         if (schemas.Count == 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoSchemaFile, new LocationInfo(string.Empty, 1, 1)));
@@ -62,13 +77,11 @@ public static class HistoryPipeline
         var frozen = new SortedDictionary<int, Parsed>();
         foreach (var source in sources.OrderBy(s => s.Path, StringComparer.Ordinal))
         {
-            var match = FrozenName.Match(System.IO.Path.GetFileName(source.Path));
-            if (!match.Success)
+            if (FrozenVersion(source.Path, source.Role) is not { } number)
             {
                 continue;
             }
 
-            var number = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
             var parsed = Parse(source, diagnostics);
             if (parsed.Model is { } m && m.Version != number)
             {
@@ -79,7 +92,7 @@ public static class HistoryPipeline
             frozen[number] = parsed;
         }
 
-        var checksumSource = sources.FirstOrDefault(s => System.IO.Path.GetFileName(s.Path) == ChecksumFileName);
+        var checksumSource = sources.FirstOrDefault(s => IsChecksums(s.Path, s.Role));
         var checksums = ReadChecksums(checksumSource, diagnostics);
         if (current.Model is not { } currentModel || frozen.Values.Any(f => f.Model is null) || HasErrors(diagnostics))
         {

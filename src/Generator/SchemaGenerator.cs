@@ -16,14 +16,21 @@ public sealed class SchemaGenerator : IIncrementalGenerator
         public const string Diagnostics = nameof(Diagnostics);
         public const string Model = nameof(Model);
         public const string HasFluentMigrator = nameof(HasFluentMigrator);
+        public const string ProjectPaths = nameof(ProjectPaths);
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var sources = context.AdditionalTextsProvider
-            .Where(static file => HistoryPipeline.IsInput(file.Path))
-            .Select(static (file, ct) => new SchemaSource(file.Path, file.GetText(ct)?.ToString() ?? string.Empty))
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, _) => (File: pair.Left, Role: ProjectOptions.Role(pair.Right.GetOptions(pair.Left))))
+            .Where(static input => HistoryPipeline.IsInput(input.File.Path, input.Role))
+            .Select(static (input, ct) => new SchemaSource(input.File.Path, input.File.GetText(ct)?.ToString() ?? string.Empty, input.Role))
             .WithTrackingName(Steps.Source);
+
+        var paths = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => ProjectOptions.Paths(options.GlobalOptions))
+            .WithTrackingName(Steps.ProjectPaths);
 
         var schema = sources.Collect()
             .Select(static (all, _) => HistoryPipeline.Run(all))
@@ -46,6 +53,16 @@ public sealed class SchemaGenerator : IIncrementalGenerator
         });
 
         context.RegisterSourceOutput(model.Combine(hasFluentMigrator), static (spc, input) => Emit(spc, input.Left, input.Right));
+        context.RegisterSourceOutput(model.Combine(paths), static (spc, input) => EmitProject(spc, input.Left, input.Right));
+    }
+
+    private static void EmitProject(SourceProductionContext context, HistoryModel? history, ProjectPaths paths)
+    {
+        if (history is not null)
+        {
+            var schema = history.Current;
+            context.AddSource($"{schema.Namespace}.{schema.TypeName}.Project.g.cs", ProjectEmitter.Emit(schema, paths));
+        }
     }
 
     private static void Emit(SourceProductionContext context, HistoryModel? history, bool hasFluentMigrator)

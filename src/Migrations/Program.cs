@@ -1,4 +1,3 @@
-using System;
-using AgentHive.Migrations;
+using AgentHive.Runtime.CommandLine;
 
-return DeployCommand.Run(args, Console.Out, Console.Error);
+return SchemaCommandLine.Run(args, typeof(Program).Assembly);

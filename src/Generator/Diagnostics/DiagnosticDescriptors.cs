@@ -14,8 +14,8 @@ public static class DiagnosticDescriptors
         "schema.yaml is not valid YAML: {0}. Fix the YAML syntax at this position.");
 
     public static readonly DiagnosticDescriptor NoSchemaFile = Warning("AH0002",
-        "No schema.yaml",
-        "The AgentHive generator is referenced but no AdditionalFiles item is named schema.yaml. Add <AdditionalFiles Include=\"schema.yaml\" /> to the project.");
+        "No schema file",
+        "The AgentHive generator is referenced but the project has no schema file. Create schema.yaml in the project directory, or point the AgentHiveSchemaFile property at yours (or add <AdditionalFiles Include=\"...\" AgentHiveRole=\"Schema\" />).");
 
     public static readonly DiagnosticDescriptor MultipleSchemaFiles = Error("AH0003",
         "More than one schema.yaml",

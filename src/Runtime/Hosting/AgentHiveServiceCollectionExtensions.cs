@@ -8,7 +8,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AgentHive.Runtime.Hosting;
 
-/// <summary>Registers the Agent Hive database, its startup migration or verification, and its health check.</summary>
+/// <summary>Registers an app's schema database, its startup migration or verification, and its health check.</summary>
 public static class AgentHiveServiceCollectionExtensions
 {
     /// <summary>

@@ -4,7 +4,7 @@ using System.Data.Common;
 using System.IO;
 using System.Linq;
 using AgentHive.Entities;
-using AgentHive.Migrations;
+using AgentHive.Runtime.CommandLine;
 using AgentHive.Runtime.Migrations;
 using Microsoft.Extensions.Configuration;
 using Xunit;
@@ -38,7 +38,7 @@ public abstract class MigrationContract : IDisposable
     protected MigrationContract(TestDatabase database)
     {
         Database = database;
-        Migrator = new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly);
+        Migrator = new SchemaMigrator(database.Options, AgentHiveBuild.Assembly);
     }
 
     protected TestDatabase Database { get; }
@@ -186,7 +186,7 @@ public abstract class MigrationContract : IDisposable
         Assert.Matches(@"\n\s+1\s+pending\s+Agent Hive core schema", before);
         Assert.Matches(@"\n\s+2\s+pending\s+Task review and dependencies", before);
         Assert.Contains("Current version: 0; pending: 1, 2", before);
-        Assert.Equal(DeployCommand.Success, code);
+        Assert.Equal(SchemaCommandLine.Success, code);
         Assert.Contains("Applying 1: Agent Hive core schema ... done in", up);
         Assert.Contains("Applying 2: Task review and dependencies, delivery attempts, wider PR numbers ... done in", up);
         Assert.Matches(@"\n\s+1\s+applied\s+Agent Hive core schema", after);
@@ -198,7 +198,7 @@ public abstract class MigrationContract : IDisposable
     {
         var (script, _, code) = Cli("script");
 
-        Assert.Equal(DeployCommand.Success, code);
+        Assert.Equal(SchemaCommandLine.Success, code);
         Assert.Contains("CREATE TABLE \"agents\" (", script);
         Assert.Contains("CREATE INDEX \"ix_agent_messages_routing\"", script);
         Assert.Contains(AgentHiveVersionTable.Table, script);
@@ -212,10 +212,10 @@ public abstract class MigrationContract : IDisposable
         var (upToOne, _, upCode) = Cli("up", "--to", "1");
         var (down, _, downCode) = Cli("down", "--to", "0");
 
-        Assert.Equal(DeployCommand.Success, upCode);
+        Assert.Equal(SchemaCommandLine.Success, upCode);
         Assert.Contains("Current version: 1; pending: 2", upToOne);
         Assert.DoesNotContain("task_dependencies", string.Join(",", Database.Tables()));
-        Assert.Equal(DeployCommand.Success, downCode);
+        Assert.Equal(SchemaCommandLine.Success, downCode);
         Assert.Contains("Reverting 1: Agent Hive core schema ... done in", down);
         Assert.Empty(Database.Tables().Intersect(AgentHiveTables));
     }
@@ -229,7 +229,7 @@ public abstract class MigrationContract : IDisposable
         }).Build();
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = DeployCommand.Run(args, output, error, configuration);
+        var code = SchemaCommandLine.Run(args, AgentHiveBuild.Assembly, output, error, configuration);
         return (output.ToString().Replace("\r\n", "\n"), error.ToString(), code);
     }
 

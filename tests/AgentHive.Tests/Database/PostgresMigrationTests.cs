@@ -1,7 +1,7 @@
 using System.Linq;
 using System.Collections.Generic;
 using System.IO;
-using AgentHive.Migrations;
+using AgentHive.Runtime.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Xunit;
@@ -49,9 +49,9 @@ public sealed class PostgresMigrationTests : IntegrityContract
         var status = Run(connectionString, "status");
         var failed = Run(wrongDatabase, "up");
 
-        Assert.Equal(DeployCommand.Success, up.Code);
+        Assert.Equal(SchemaCommandLine.Success, up.Code);
         Assert.Contains("Current version: 2", status.Output);
-        Assert.Equal(DeployCommand.Failed, failed.Code);
+        Assert.Equal(SchemaCommandLine.Failed, failed.Code);
         foreach (var text in new[] { up.Output, up.Error, status.Output, status.Error, failed.Output, failed.Error })
         {
             Assert.DoesNotContain(password, text);
@@ -67,7 +67,7 @@ public sealed class PostgresMigrationTests : IntegrityContract
         }).Build();
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = DeployCommand.Run(args, output, error, configuration);
+        var code = SchemaCommandLine.Run(args, AgentHiveBuild.Assembly, output, error, configuration);
         return (output.ToString(), error.ToString(), code);
     }
 

@@ -1,5 +1,5 @@
 using System.Linq;
-using AgentHive.Migrations;
+using AgentHive.Runtime.CommandLine;
 using AgentHive.Runtime.Migrations;
 using AgentHive.Runtime.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -70,7 +70,7 @@ public sealed class SqliteMigrationTests : IntegrityContract
     {
         var (output, _, code) = Cli("status");
 
-        Assert.Equal(DeployCommand.Success, code);
+        Assert.Equal(SchemaCommandLine.Success, code);
         Assert.Contains("pending", output);
         Assert.False(System.IO.File.Exists(Sqlite.FilePath));
     }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Data.Common;
 using System.Linq;
 using System.Threading.Tasks;
-using AgentHive.Migrations;
+using AgentHive.Runtime.CommandLine;
 using AgentHive.Runtime.Configuration;
 using AgentHive.Runtime.Deployment;
 using AgentHive.Runtime.Migrations;
@@ -41,7 +41,7 @@ public abstract class DeploymentContract : IDisposable
         Assert.True(report.Clean, string.Join("\n", report.Problems));
         Assert.Equal(2, report.AppliedVersion);
         var (code, output) = MigratorProcess.Run(database.Options, "verify");
-        Assert.True(code == DeployCommand.Success, output);
+        Assert.True(code == SchemaCommandLine.Success, output);
         Assert.Contains("Clean: the database matches version 2", output);
     }
 
@@ -62,7 +62,7 @@ public abstract class DeploymentContract : IDisposable
         Assert.False(report.Clean, $"{kind}: verify found nothing");
         Assert.Contains(report.Problems, p => p.Contains(expected, StringComparison.Ordinal));
         var (code, output) = MigratorProcess.Run(database.Options, "verify", "--json");
-        Assert.Equal(DeployCommand.Drift, code);
+        Assert.Equal(SchemaCommandLine.Drift, code);
         Assert.Contains("\"clean\":false", output);
     }
 
@@ -73,7 +73,7 @@ public abstract class DeploymentContract : IDisposable
 
         var (code, output) = MigratorProcess.Run(database.Options, "up", "--dry-run");
 
-        Assert.True(code == DeployCommand.Success, output);
+        Assert.True(code == SchemaCommandLine.Success, output);
         Assert.Contains(database.Options.ParsedProvider == DatabaseProvider.Postgres ? "SELECT pg_advisory_lock(" : "-- exclusive OS lock on", output);
         Assert.Contains("CREATE TABLE \"agents\"", output);
         Assert.Contains("INSERT INTO \"agenthive_schema_history\"", output);
@@ -92,7 +92,7 @@ public abstract class DeploymentContract : IDisposable
     public void Baseline_adopts_a_matching_database_without_running_it()
     {
         var database = Track(NewDatabase());
-        var migrator = new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly);
+        var migrator = new SchemaMigrator(database.Options, AgentHiveBuild.Assembly);
         CreateWithoutHistory(database, migrator);
 
         migrator.Baseline(2);
@@ -108,7 +108,7 @@ public abstract class DeploymentContract : IDisposable
     public void Baseline_refuses_a_database_that_does_not_match_and_says_why()
     {
         var database = Track(NewDatabase());
-        var migrator = new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly);
+        var migrator = new SchemaMigrator(database.Options, AgentHiveBuild.Assembly);
         CreateWithoutHistory(database, migrator);
         database.Execute("DROP INDEX ix_tasks_queue");
 
@@ -123,12 +123,12 @@ public abstract class DeploymentContract : IDisposable
     public void A_waiting_deployer_says_so_and_gives_up_after_the_timeout()
     {
         var database = Track(NewDatabase());
-        using var held = MigrationLock.Acquire(database.Options, BuiltMigrations.SchemaIdentity(typeof(DeployCommand).Assembly), TimeSpan.FromSeconds(5));
+        using var held = MigrationLock.Acquire(database.Options, BuiltMigrations.SchemaIdentity(AgentHiveBuild.Assembly), TimeSpan.FromSeconds(5));
 
         using var waiter = MigratorProcess.Start(database.Options, new Dictionary<string, string> { ["AgentHive__Database__LockTimeoutSeconds"] = "2" }, "up");
         var code = waiter.WaitForExit(TimeSpan.FromSeconds(60));
 
-        Assert.Equal(DeployCommand.LockTimeout, code);
+        Assert.Equal(SchemaCommandLine.LockTimeout, code);
         Assert.Contains("Waiting for the migration", waiter.Output);
         Assert.Contains("Gave up after 2 s", waiter.Output);
     }
@@ -148,7 +148,7 @@ public abstract class DeploymentContract : IDisposable
             Provider = database.Options.Provider,
             ConnectionString = database.Options.ConnectionString,
             LockTimeoutSeconds = 10,
-        }, typeof(DeployCommand).Assembly);
+        }, AgentHiveBuild.Assembly);
         migrator.Up();
 
         Assert.All(migrator.Status(), s => Assert.True(s.Applied));
@@ -162,7 +162,7 @@ public abstract class DeploymentContract : IDisposable
         var deployers = Enumerable.Range(0, 8).Select(_ => MigratorProcess.Start(database.Options, "up")).ToList();
         var codes = deployers.Select(d => d.WaitForExit(TimeSpan.FromSeconds(180))).ToList();
 
-        Assert.True(codes.All(c => c == DeployCommand.Success), string.Join("\n---\n", deployers.Select(d => d.Output)));
+        Assert.True(codes.All(c => c == SchemaCommandLine.Success), string.Join("\n---\n", deployers.Select(d => d.Output)));
         var outputs = string.Join("\n", deployers.Select(d => d.Output));
         Assert.Equal(1, outputs.Split("Applying 1:").Length - 1);
         Assert.Equal(1, outputs.Split("Applying 2:").Length - 1);
@@ -173,7 +173,7 @@ public abstract class DeploymentContract : IDisposable
             deployer.Dispose();
         }
 
-        var report = new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly).Verify();
+        var report = new SchemaMigrator(database.Options, AgentHiveBuild.Assembly).Verify();
         Assert.True(report.Clean, string.Join("\n", report.Problems));
     }
 
@@ -202,7 +202,7 @@ public abstract class DeploymentContract : IDisposable
                     Provider = database.Options.Provider,
                     ConnectionString = database.Options.ConnectionString,
                     LockTimeoutSeconds = 10,
-                }, typeof(DeployCommand).Assembly);
+                }, AgentHiveBuild.Assembly);
                 var afterKill = migrator.Verify();
                 Assert.True(afterKill.Clean, $"kill point {point}: not at a recorded version\n" + string.Join("\n", afterKill.Problems));
                 versionsSeen.Add(afterKill.AppliedVersion);
@@ -228,14 +228,14 @@ public abstract class DeploymentContract : IDisposable
     {
         var database = Track(NewDatabase());
         var (code, output) = MigratorProcess.Run(database.Options, "up", "--verbose");
-        Assert.True(code == DeployCommand.Success, output);
+        Assert.True(code == SchemaCommandLine.Success, output);
         return output.Split('\n').Count(l => l.StartsWith("SQL:", StringComparison.Ordinal));
     }
 
     private (TestDatabase Database, SchemaMigrator Migrator) Migrated()
     {
         var database = Track(NewDatabase());
-        var migrator = new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly);
+        var migrator = new SchemaMigrator(database.Options, AgentHiveBuild.Assembly);
         migrator.Up();
         return (database, migrator);
     }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using AgentHive.Migrations;
+using AgentHive.Runtime.CommandLine;
 using AgentHive.Runtime.Hosting;
 using AgentHive.Runtime.Migrations;
 using AgentHive.Tests.Database;
@@ -29,7 +29,7 @@ public abstract class HostingContract : IDisposable
 
         await host.StartAsync();
 
-        Assert.All(new SchemaMigrator(Database.Options, typeof(DeployCommand).Assembly).Status(), s => Assert.True(s.Applied));
+        Assert.All(new SchemaMigrator(Database.Options, AgentHiveBuild.Assembly).Status(), s => Assert.True(s.Applied));
         var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
         Assert.Equal(HealthStatus.Healthy, health.Status);
         Assert.Equal(2L, health.Entries["agenthive-schema"].Data["version"]);
@@ -40,7 +40,7 @@ public abstract class HostingContract : IDisposable
     [Fact]
     public async Task Verify_only_service_refuses_to_start_on_drift_and_health_says_why()
     {
-        new SchemaMigrator(Database.Options, typeof(DeployCommand).Assembly).Up();
+        new SchemaMigrator(Database.Options, AgentHiveBuild.Assembly).Up();
         Database.Execute("ALTER TABLE tasks ADD COLUMN hack TEXT");
         using var host = BuildHost("VerifyOnly");
 
@@ -73,7 +73,7 @@ public abstract class HostingContract : IDisposable
             ["AgentHive:Database:Startup:Mode"] = mode,
         });
         builder.Services.AddLogging();
-        builder.Services.AddAgentHiveDatabase(builder.Configuration, typeof(DeployCommand).Assembly);
+        builder.Services.AddAgentHiveDatabase(builder.Configuration, AgentHiveBuild.Assembly);
         builder.Services.AddHealthChecks().AddAgentHiveSchema();
         return builder.Build();
     }

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Data.Common;
 using System.Linq;
-using AgentHive.Migrations;
+using AgentHive.Runtime.CommandLine;
 using AgentHive.Runtime.Migrations;
 using AgentHive.Tests.Database;
 using AgentHive.Tests.Deployment;
@@ -138,7 +138,7 @@ public abstract class AgentHiveUpgradeContract : IDisposable
     private (TestDatabase Database, SchemaMigrator Migrator) PopulatedAtVersion1()
     {
         var database = Track(NewDatabase());
-        var migrator = new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly);
+        var migrator = new SchemaMigrator(database.Options, AgentHiveBuild.Assembly);
         migrator.Up(1);
         foreach (var sql in Version1Rows)
         {
@@ -178,7 +178,7 @@ public abstract class AgentHiveUpgradeContract : IDisposable
     private IReadOnlyList<string> FreshCatalog(long? version)
     {
         var fresh = Track(NewDatabase());
-        new SchemaMigrator(fresh.Options, typeof(DeployCommand).Assembly).Up(version);
+        new SchemaMigrator(fresh.Options, AgentHiveBuild.Assembly).Up(version);
         return fresh.Catalog();
     }
 
@@ -197,7 +197,7 @@ public sealed class SqliteAgentHiveUpgradeTests : AgentHiveUpgradeContract
     public void An_upgrade_that_would_leave_an_orphan_is_rolled_back_by_the_foreign_key_check()
     {
         using var database = new SqliteTestDatabase();
-        var migrator = new SchemaMigrator(database.Options, typeof(DeployCommand).Assembly);
+        var migrator = new SchemaMigrator(database.Options, AgentHiveBuild.Assembly);
         migrator.Up(1);
         using (var connection = database.Open())
         {

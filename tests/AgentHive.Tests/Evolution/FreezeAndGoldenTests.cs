@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
-using AgentHive.Migrations;
+using AgentHive.Runtime.CommandLine;
 using AgentHive.Tests.Generator;
 using Xunit;
 
@@ -57,9 +57,9 @@ public class FreezeAndGoldenTests
             var output = new StringWriter();
             var error = new StringWriter();
 
-            var code = DeployCommand.Run(new[] { "schema", "freeze", "--schema", schema, "--history", history }, output, error);
+            var code = SchemaCommandLine.Run(new[] { "schema", "freeze", "--schema", schema, "--history", history }, AgentHiveBuild.Assembly, output, error);
 
-            Assert.True(code == DeployCommand.Success, error.ToString());
+            Assert.True(code == SchemaCommandLine.Success, error.ToString());
             Assert.Equal(File.ReadAllText(schema), File.ReadAllText(Path.Combine(history, "schema.v2.yaml")));
             var lines = File.ReadAllLines(Path.Combine(history, "schema.checksums")).Where(l => !l.StartsWith('#')).ToList();
             Assert.Equal(new[] { $"2 sqlite {AgentHive.Migrations.SchemaVersion0002.SqliteChecksum}", $"2 postgres {AgentHive.Migrations.SchemaVersion0002.PostgresChecksum}" }, lines);
@@ -74,8 +74,8 @@ public class FreezeAndGoldenTests
             Assert.Empty(run.GeneratorDiagnostics);
             Assert.Contains("public const bool Frozen = true;", run.Sources["AgentHive.Migrations.SchemaVersion0002.g.cs"]);
 
-            var again = DeployCommand.Run(new[] { "schema", "freeze", "--schema", schema, "--history", history }, output, error);
-            Assert.Equal(DeployCommand.Failed, again);
+            var again = SchemaCommandLine.Run(new[] { "schema", "freeze", "--schema", schema, "--history", history }, AgentHiveBuild.Assembly, output, error);
+            Assert.Equal(SchemaCommandLine.Failed, again);
             Assert.Contains("Rebuild", error.ToString());
         }
         finally

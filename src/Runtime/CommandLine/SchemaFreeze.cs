@@ -5,21 +5,32 @@ using System.Linq;
 using System.Reflection;
 using System.Text.RegularExpressions;
 
-namespace AgentHive.Migrations;
+namespace AgentHive.Runtime.CommandLine;
 
 /// <summary>
-/// <c>schema freeze</c>: records the version schema.yaml declares as released. It copies schema.yaml to
-/// history/schema.vN.yaml and appends the checksums of the SQL this build generated for version N to
-/// history/schema.checksums; from then on the build refuses any change to that version's SQL.
+/// <c>schema freeze</c>: records the version the schema file declares as released. It copies the schema
+/// file to history/schema.vN.yaml and appends the checksums of the SQL this build generated for version N
+/// to history/schema.checksums; from then on the build refuses any change to that version's SQL.
 /// </summary>
-public static class SchemaFreeze
+internal static class SchemaFreeze
 {
-    public static int Run(string schemaPath, string historyDirectory, Assembly migrations, TextWriter output, TextWriter error)
+    public static int Run(SchemaProject project, string? schemaOption, string? historyOption, TextWriter output, TextWriter error)
     {
+        var projectDirectory = schemaOption is not null && historyOption is not null ? null : project.FindProjectDirectory();
+        if (projectDirectory is null && (schemaOption is null || historyOption is null))
+        {
+            error.WriteLine($"Could not find the project directory of '{project.Name}' (a folder with a project file and {project.SchemaFile}) " +
+                "at or above the current directory or the app's binaries. Run from the project directory, or pass --schema and --history.");
+            return SchemaCommandLine.Usage;
+        }
+
+        var schemaPath = schemaOption ?? Path.GetFullPath(Path.Combine(projectDirectory!, project.SchemaFile));
+        var historyDirectory = historyOption ?? Path.GetFullPath(Path.Combine(projectDirectory!, project.HistoryFolder));
+        var migrations = project.Assembly;
         if (!File.Exists(schemaPath))
         {
-            error.WriteLine($"No schema file at {schemaPath}. Run from the repository root or pass --schema.");
-            return DeployCommand.Usage;
+            error.WriteLine($"No schema file at {schemaPath}. Pass --schema with its path.");
+            return SchemaCommandLine.Usage;
         }
 
         var text = File.ReadAllText(schemaPath);
@@ -27,7 +38,7 @@ public static class SchemaFreeze
         if (!match.Success)
         {
             error.WriteLine($"{schemaPath} has no top-level 'version: N' line.");
-            return DeployCommand.Usage;
+            return SchemaCommandLine.Usage;
         }
 
         var version = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
@@ -36,7 +47,7 @@ public static class SchemaFreeze
         if (migration is null)
         {
             error.WriteLine($"This build has no migration for version {version}. Build after editing {schemaPath}, then freeze.");
-            return DeployCommand.Failed;
+            return SchemaCommandLine.Failed;
         }
 
         var frozenPath = Path.Combine(historyDirectory, $"schema.v{version}.yaml");
@@ -45,17 +56,17 @@ public static class SchemaFreeze
             if (File.Exists(frozenPath) && File.ReadAllText(frozenPath) == text)
             {
                 output.WriteLine($"Version {version} is already frozen in {frozenPath}.");
-                return DeployCommand.Success;
+                return SchemaCommandLine.Success;
             }
 
-            error.WriteLine($"Version {version} is already frozen and schema.yaml differs from it. Set a new version number first.");
-            return DeployCommand.Failed;
+            error.WriteLine($"Version {version} is already frozen and {Path.GetFileName(schemaPath)} differs from {frozenPath}. Set a new version number first.");
+            return SchemaCommandLine.Failed;
         }
 
         if (File.Exists(frozenPath))
         {
             error.WriteLine($"{frozenPath} exists but this build does not treat version {version} as frozen. Rebuild, then run freeze again.");
-            return DeployCommand.Failed;
+            return SchemaCommandLine.Failed;
         }
 
         Directory.CreateDirectory(historyDirectory);
@@ -71,7 +82,7 @@ public static class SchemaFreeze
         File.AppendAllText(checksumPath,
             $"{version} sqlite {Constant<string>(migration, "SqliteChecksum")}\n{version} postgres {Constant<string>(migration, "PostgresChecksum")}\n");
         output.WriteLine($"Froze version {version}: {frozenPath} and its checksums in {checksumPath}. Commit both; the next change needs version {version + 1}.");
-        return DeployCommand.Success;
+        return SchemaCommandLine.Success;
     }
 
     private static T Constant<T>(Type type, string name) =>

@@ -3,34 +3,52 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using System.Text.Json;
 using AgentHive.Runtime.Configuration;
 using AgentHive.Runtime.Deployment;
 using AgentHive.Runtime.Migrations;
 using Microsoft.Extensions.Configuration;
 
-namespace AgentHive.Migrations;
+namespace AgentHive.Runtime.CommandLine;
 
 /// <summary>
-/// The deploy command line: <c>up</c>, <c>down</c>, <c>status</c>, <c>script</c>, <c>verify</c>,
-/// <c>baseline</c> and <c>schema freeze</c> against the database that configuration names.
-/// Exit codes: 0 success, 1 the database operation failed, 2 bad usage or configuration,
-/// 3 another deployer held the migration lock past the timeout, 4 verify found drift or edited history.
+/// The deploy command line for any schema compiled by AgentHive.Generator: <c>up</c>, <c>down</c>,
+/// <c>status</c>, <c>script</c>, <c>verify</c>, <c>baseline</c> and <c>schema freeze</c> against the
+/// database that configuration names. An app's whole Program.cs can be
+/// <c>return SchemaCommandLine.Run(args, typeof(Program).Assembly);</c>.
 /// </summary>
-public static class DeployCommand
+public static class SchemaCommandLine
 {
+    /// <summary>Exit code: success (<c>verify</c>: the database is clean).</summary>
     public const int Success = 0;
+
+    /// <summary>Exit code: the database operation failed and its version was rolled back.</summary>
     public const int Failed = 1;
+
+    /// <summary>Exit code: bad usage or configuration.</summary>
     public const int Usage = 2;
+
+    /// <summary>Exit code: another deployer held the migration lock past the timeout.</summary>
     public const int LockTimeout = 3;
+
+    /// <summary>Exit code: <c>verify</c> found drift or edited history.</summary>
     public const int Drift = 4;
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = false };
 
+    /// <summary>Parses and runs <paramref name="args"/> for the schema compiled into <paramref name="schemaAssembly"/>, on the console.</summary>
+    public static int Run(string[] args, Assembly schemaAssembly) => Run(args, schemaAssembly, Console.Out, Console.Error);
+
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given writers.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error, IConfiguration? baseConfiguration = null)
+    /// <param name="args">The command line.</param>
+    /// <param name="schemaAssembly">The assembly the generator compiled the schema and its migrations into.</param>
+    /// <param name="output">Where results go.</param>
+    /// <param name="error">Where errors and waiting notices go.</param>
+    /// <param name="baseConfiguration">Configuration to use instead of appsettings.json beside the app and environment variables.</param>
+    public static int Run(string[] args, Assembly schemaAssembly, TextWriter output, TextWriter error, IConfiguration? baseConfiguration = null)
     {
-        var root = Build(baseConfiguration);
+        var root = CreateRootCommand(schemaAssembly, baseConfiguration);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -46,14 +64,28 @@ public static class DeployCommand
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }
 
-    private static RootCommand Build(IConfiguration? baseConfiguration)
+    /// <summary>The whole command tree as a root command, for apps that invoke it themselves.</summary>
+    public static RootCommand CreateRootCommand(Assembly schemaAssembly, IConfiguration? baseConfiguration = null)
     {
+        var root = new RootCommand(SchemaProject.From(schemaAssembly).Purpose);
+        AddTo(root, schemaAssembly, baseConfiguration);
+        return root;
+    }
+
+    /// <summary>
+    /// Adds every deploy command and its options to <paramref name="parent"/>: the app's own root command,
+    /// or a subcommand such as <c>db</c> of it.
+    /// </summary>
+    public static void AddTo(Command parent, Assembly schemaAssembly, IConfiguration? baseConfiguration = null)
+    {
+        var project = SchemaProject.From(schemaAssembly);
         var common = new CommonOptions(
             new Option<string?>("--provider") { Description = "sqlite (default) or postgres; overrides AgentHive:Database:Provider", Recursive = true },
             new Option<string?>("--connection") { Description = "Connection string; overrides AgentHive:Database:ConnectionString", Recursive = true },
             new Option<bool>("--json") { Description = "Write one JSON object instead of text, for machines", Recursive = true },
-            baseConfiguration);
-        var root = new RootCommand("Creates, upgrades and checks the Agent Hive database from the schema compiled into this tool.");
+            baseConfiguration,
+            schemaAssembly);
+        var root = parent;
         root.Options.Add(common.Provider);
         root.Options.Add(common.Connection);
         root.Options.Add(common.Json);
@@ -125,12 +157,12 @@ public static class DeployCommand
             report.Current(migrator.Status());
         }));
 
-        var schemaPath = new Option<string>("--schema") { Description = "The schema file", DefaultValueFactory = _ => "schema.yaml" };
-        var historyPath = new Option<string>("--history") { Description = "The history folder", DefaultValueFactory = _ => Path.Combine("src", "Migrations", "history") };
-        var freeze = new Command("freeze", "Record the version schema.yaml declares as released: copy it into history with the checksums of its SQL");
+        var schemaPath = new Option<string?>("--schema") { Description = $"The schema file (default: {project.SchemaFile} in the project directory)" };
+        var historyPath = new Option<string?>("--history") { Description = $"The history folder (default: {project.HistoryFolder} in the project directory)" };
+        var freeze = new Command("freeze", $"Record the version {Path.GetFileName(project.SchemaFile)} declares as released: copy it into the history folder with the checksums of its SQL");
         freeze.Options.Add(schemaPath);
         freeze.Options.Add(historyPath);
-        freeze.SetAction(parse => SchemaFreeze.Run(parse.GetValue(schemaPath)!, parse.GetValue(historyPath)!, typeof(DeployCommand).Assembly,
+        freeze.SetAction(parse => SchemaFreeze.Run(project, parse.GetValue(schemaPath), parse.GetValue(historyPath),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         var schema = new Command("schema", "Work with the schema history");
         schema.Subcommands.Add(freeze);
@@ -139,8 +171,6 @@ public static class DeployCommand
         {
             root.Subcommands.Add(command);
         }
-
-        return root;
     }
 
     private static void Move(SchemaMigrator migrator, Report report, string verb, Func<IReadOnlyList<MigrationStep>> move)
@@ -164,7 +194,7 @@ public static class DeployCommand
         try
         {
             var options = DatabaseOptions.From(Configure(common.BaseConfiguration, parse.GetValue(common.Provider), parse.GetValue(common.Connection)));
-            migrator = new SchemaMigrator(options, typeof(DeployCommand).Assembly)
+            migrator = new SchemaMigrator(options, common.SchemaAssembly)
             {
                 Waiting = message => error.WriteLine(message),
                 Echo = parse.GetValue<bool>("--verbose") && !parse.GetValue(common.Json) ? parse.InvocationConfiguration.Output : null,
@@ -239,7 +269,7 @@ public static class DeployCommand
         return string.Join(" -> ", messages);
     }
 
-    private sealed record CommonOptions(Option<string?> Provider, Option<string?> Connection, Option<bool> Json, IConfiguration? BaseConfiguration);
+    private sealed record CommonOptions(Option<string?> Provider, Option<string?> Connection, Option<bool> Json, IConfiguration? BaseConfiguration, Assembly SchemaAssembly);
 
     /// <summary>Text for people as it happens, or one JSON object at the end for machines.</summary>
     private sealed class Report
