@@ -121,7 +121,7 @@ public abstract class AgentHiveUpgradeContract : IDisposable
 
         var (code, output) = MigratorProcess.Run(database.Options, "down", "--to", "1");
 
-        Assert.Equal(DeployCommand.Failed, code);
+        Assert.Equal(SchemaCommandLine.Failed, code);
         Assert.Contains("Cannot go down from version 2 to 1: column 'pr_number' of table 'pull_requests' would hold a value outside the integer range in 1 row, " +
                         "which version 1 does not allow.", output);
         Assert.Contains("'downBackfill: refuse' for column 'pull_requests.pr_number': change or delete these rows first.", output);

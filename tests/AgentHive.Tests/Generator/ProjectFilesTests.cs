@@ -27,7 +27,7 @@ public sealed class ProjectFilesTests
               email: text
         """;
 
-    private static readonly string ShopV2 = ShopV1.Replace("version: 1", "version: 2\nallowDataLoss: { down: [customers.phone] }") + "\n      phone: { type: text, nullable: true }\n";
+    private static readonly string ShopV2 = ShopV1.Replace("version: 1", "version: 2") + "\n      phone: { type: text, nullable: true }\n";
 
     [Fact]
     public void Schema_file_of_any_name_is_read_when_marked_as_the_schema()
