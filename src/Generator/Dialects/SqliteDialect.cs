@@ -118,6 +118,23 @@ public sealed class SqliteDialect : ISqlDialect
         }
     }
 
+    /// <summary>
+    /// The value in this form's timestamp text, for rows copied from a table written in another form:
+    /// UTC text of 0 to 7 fractional digits becomes six (cut); anything else is copied as it is.
+    /// </summary>
+    public string RewriteTimestamp(string value)
+    {
+        if (_legacy)
+        {
+            return value;
+        }
+
+        var fraction = $"CASE WHEN substr({value}, 20, 1) = '.' THEN substr({value}, 21, length({value}) - 26) ELSE '' END";
+        return $"CASE WHEN {value} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*+00:00' " +
+               $"AND length({value}) BETWEEN 25 AND 33 AND {fraction} NOT GLOB '*[^0-9]*' " +
+               $"THEN substr({value}, 1, 19) || '.' || substr({fraction} || '000000', 1, 6) || '+00:00' ELSE {value} END";
+    }
+
     // RAISE takes only a literal message before SQLite 3.41, so a CASE picks one constant message per
     // refused state (insert) or per forbidden pair (transition). ELSE covers values outside the enum,
     // which its CHECK would refuse next anyway.

@@ -41,7 +41,7 @@ public static class SqlitePlanner
             var renamedSource = changes.InTargetNames(source, target);
             if (NeedsRebuild(changes, source, target, renamedSource, from, to))
             {
-                statements.AddRange(Rebuild(changes, target, to));
+                statements.AddRange(Rebuild(changes, target, from, to));
                 continue;
             }
 
@@ -67,19 +67,24 @@ public static class SqlitePlanner
         DdlBuilder.CreateTable(renamedSource, from) != DdlBuilder.CreateTable(target, to) ||
         target.Columns.Any(c => changes.ValueMap(c).Count > 0 || changes.Backfill(c) is not null);
 
-    private static IEnumerable<string> Rebuild(VersionChanges changes, TableModel target, SqliteDialect to)
+    private static IEnumerable<string> Rebuild(VersionChanges changes, TableModel target, SqliteDialect from, SqliteDialect to)
     {
         var temporary = Validation.Names.Fit("agenthive_new_" + target.Name);
         var columns = new List<string>();
         var values = new List<string>();
         foreach (var column in target.Columns)
         {
-            var from = changes.Mapping.SourceColumn(target.Name, column.Name);
+            var sourceColumn = changes.Mapping.SourceColumn(target.Name, column.Name);
             var backfill = changes.Backfill(column) is { } sql ? InSourceNames(sql, changes, target) : null;
             string? value = null;
-            if (from is not null)
+            if (sourceColumn is not null)
             {
-                value = SqlText.Quote(from);
+                value = SqlText.Quote(sourceColumn);
+                if (column.Kind == ColumnKind.Timestamp && from != to)
+                {
+                    value = to.RewriteTimestamp(value);
+                }
+
                 var map = changes.ValueMap(column);
                 if (map.Count > 0)
                 {

@@ -59,6 +59,12 @@ public sealed class SqliteShellTests : IDisposable
         // Every migration of a history written in today's form, up to the newest version and down to nothing.
         var chain = store.Versions.SelectMany(v => v.SqliteUp).Concat(store.Versions.Reverse().SelectMany(v => v.SqliteDown));
         AssertRuns(NewFile(), "store: every version up, then down", chain);
+
+        // Agent Hive's version 2 starts from version 1 as frozen, which the shell cannot open; from the same
+        // tables written in today's form, its Up (rebuilds, timestamp rewrite, new triggers) must run too.
+        var version1 = Current(ImmutableArray.Create(new SchemaSource("schema.yaml", File.ReadAllText(RepositoryPaths.Combine("src", "Migrations", "history", "schema.v1.yaml")))));
+        var upgrade = HistoryPipeline.Run(AgentHiveSources()).Model!.Versions.Single(v => v.Version == 2).SqliteUp;
+        AssertRuns(NewFile(), "agent hive: version 1 in today's form, then version 2's Up", DdlBuilder.Create(version1, SqliteDialect.Instance).Concat(upgrade));
     }
 
     [Fact]

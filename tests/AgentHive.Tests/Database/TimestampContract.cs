@@ -156,6 +156,30 @@ public sealed class SqliteTimestampTests : TimestampContract
         Assert.Equal(written.OrderBy(w => w.Instant.UtcTicks).Select(w => w.Id), byText);
         Assert.All(connection.Query<string>("SELECT started_at FROM tasks"), text => Assert.Matches(CanonicalForm, text));
     }
+
+    [Fact]
+    public void Timestamps_of_version_1_rows_take_the_one_form_when_the_upgrade_rebuilds_their_table()
+    {
+        using var fresh = new SqliteTestDatabase();
+        var migrator = new SchemaMigrator(fresh.Options, typeof(DeployCommand).Assembly);
+        migrator.Up(1);
+        fresh.Execute(
+            "INSERT INTO tasks (title, started_at, completed_at) VALUES " +
+            "('ticks', '2099-01-01 00:00:00.1234567+00:00', '2099-01-01 00:00:01+00:00'), " +
+            "('millis', '2099-01-01 00:00:00.25+00:00', NULL)");
+        var createdBefore = fresh.Scalar("SELECT COUNT(*) FROM tasks WHERE length(created_at) = 29");
+
+        migrator.Up();
+
+        Assert.Equal(2, createdBefore);
+        using var connection = fresh.Open();
+        var rows = connection.Query<(string Title, string CreatedAt, string? StartedAt, string? CompletedAt)>(
+            "SELECT title, created_at, started_at, completed_at FROM tasks ORDER BY id").ToList();
+        Assert.Equal(("2099-01-01 00:00:00.123456+00:00", "2099-01-01 00:00:01.000000+00:00"), (rows[0].StartedAt, rows[0].CompletedAt));
+        Assert.Equal("2099-01-01 00:00:00.250000+00:00", rows[1].StartedAt);
+        Assert.Null(rows[1].CompletedAt);
+        Assert.All(rows, row => Assert.Matches(CanonicalForm, row.CreatedAt));
+    }
 }
 
 [Collection(PostgresCollection.Name)]
