@@ -56,8 +56,9 @@ public sealed class SqliteShellTests : IDisposable
             AssertRuns(NewFile(), $"{schema.Name}: create and drop", script);
         }
 
-        // Every migration of a history written in today's form, up to the newest version and down to nothing.
-        var chain = store.Versions.SelectMany(v => v.SqliteUp).Concat(store.Versions.Reverse().SelectMany(v => v.SqliteDown));
+        // Every migration of a history written in today's form, with its history record, up to the newest version and down to nothing.
+        var chain = store.Versions.SelectMany(v => v.SqliteUp.Concat(Record(v)))
+            .Concat(store.Versions.Reverse().SelectMany(v => v.SqliteDown.Append(SchemaHistoryTable.Delete(v.Version))));
         AssertRuns(NewFile(), "store: every version up, then down", chain);
 
         // Agent Hive's version 2 starts from version 1 as frozen, which the shell cannot open; from the same
@@ -127,6 +128,12 @@ public sealed class SqliteShellTests : IDisposable
         Assert.Equal("pending", Shell(file, "SELECT status FROM tasks WHERE title = 'written by the shell';"));
         Shell(file, "UPDATE tasks SET status = 'assigned' WHERE title = 'written by the shell';");
     }
+
+    private static IEnumerable<string> Record(VersionPlan version) => new[]
+    {
+        SchemaHistoryTable.Create(SqliteDialect.Instance),
+        SchemaHistoryTable.Insert(SqliteDialect.Instance, version.Version, version.Description, version.SqliteChecksum, "test"),
+    };
 
     private static string Shell(string file, string script)
     {
