@@ -121,18 +121,22 @@ public static class HistoryPipeline
         var chain = Enumerable.Range(1, version).Select(v => v == version && !frozen.ContainsKey(v) ? current : frozen[v]).ToList();
         var plans = new List<VersionPlan>();
         var previous = Empty(currentModel);
+        var previousForm = SqliteDialect.Instance;
         for (var i = 0; i < chain.Count; i++)
         {
             var step = chain[i];
             var isFrozen = frozen.ContainsKey(i + 1);
-            plans.Add(Plan(previous, step, isFrozen, checksums, checksumSource?.Path ?? step.Path, diagnostics));
+            var (plan, form) = Plan(previous, previousForm, step, isFrozen, checksums, checksumSource?.Path ?? step.Path, diagnostics);
+            plans.Add(plan);
             previous = step.Model!;
+            previousForm = form;
         }
 
         return HasErrors(diagnostics) ? null : new HistoryModel(currentModel, plans.ToEquatableArray());
     }
 
-    private static VersionPlan Plan(SchemaModel previous, Parsed step, bool isFrozen, Dictionary<(int, string), (string Hash, LocationInfo At)> checksums,
+    /// <summary>The version's plan, and the SQLite form it is written in (the next version starts from it).</summary>
+    private static (VersionPlan Plan, SqliteDialect Form) Plan(SchemaModel previous, SqliteDialect previousForm, Parsed step, bool isFrozen, Dictionary<(int, string), (string Hash, LocationInfo At)> checksums,
         string checksumPath, List<DiagnosticInfo> diagnostics)
     {
         var model = step.Model!;
@@ -178,11 +182,15 @@ public static class HistoryPipeline
                 version, $"{missing.Table}.{missing.Column}", missing.IsNew ? "as a new column" : "where it was nullable");
         }
 
-        var sqliteUp = SqlitePlanner.Plan(up);
-        var sqliteDown = SqlitePlanner.Plan(down);
+        // A frozen version keeps the SQLite form it was frozen in: the one its recorded checksum matches.
+        var recordedSqlite = isFrozen && checksums.TryGetValue((model.Version, "sqlite"), out var r) ? r.Hash : null;
+        var sqlite = SqliteDialect.Forms
+            .Select(form => SqliteSql.Plan(up, down, downGuards, previousForm, form))
+            .FirstOrDefault(p => recordedSqlite is null ? p.Form == SqliteDialect.Instance : p.Checksum == recordedSqlite)
+            ?? SqliteSql.Plan(up, down, downGuards, previousForm, SqliteDialect.Instance);
+        var (sqliteForm, sqliteUp, sqliteDown, sqliteChecksum) = sqlite;
         var postgresUp = PostgresPlanner.Plan(up);
         var postgresDown = PostgresPlanner.Plan(down);
-        var sqliteChecksum = Checksum(sqliteUp, downGuards.Concat(sqliteDown));
         var postgresChecksum = Checksum(postgresUp, downGuards.Concat(postgresDown));
         if (isFrozen)
         {
@@ -200,9 +208,10 @@ public static class HistoryPipeline
             }
         }
 
-        return new VersionPlan(model.Version, model.Description.Length > 0 ? model.Description : $"{model.Name} version {model.Version}", isFrozen,
+        var plan = new VersionPlan(model.Version, model.Description.Length > 0 ? model.Description : $"{model.Name} version {model.Version}", isFrozen,
             sqliteUp.ToEquatableArray(), sqliteDown.ToEquatableArray(), postgresUp.ToEquatableArray(), postgresDown.ToEquatableArray(),
             sqliteChecksum, postgresChecksum, lost.Select(l => l.Description).ToEquatableArray(), downGuards.ToEquatableArray());
+        return (plan, sqliteForm);
     }
 
     /// <summary>Every rule going down re-imposes needs a declared way back, and every declared one a rule.</summary>
@@ -311,6 +320,18 @@ public static class HistoryPipeline
 
     private static void Report(List<DiagnosticInfo> diagnostics, Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo at, params string[] args) =>
         diagnostics.Add(DiagnosticInfo.Create(descriptor, at, args));
+
+    /// <summary>A version's SQLite Up and Down written in one form, with their checksum.</summary>
+    private sealed record SqliteSql(SqliteDialect Form, IReadOnlyList<string> Up, IReadOnlyList<string> Down, string Checksum)
+    {
+        // The Down guards are part of the checksum: they decide whether a downgrade runs at all.
+        public static SqliteSql Plan(VersionChanges up, VersionChanges down, IReadOnlyList<string> downGuards, SqliteDialect previousForm, SqliteDialect form)
+        {
+            var upSql = SqlitePlanner.Plan(up, previousForm, form);
+            var downSql = SqlitePlanner.Plan(down, form, previousForm);
+            return new SqliteSql(form, upSql, downSql, HistoryPipeline.Checksum(upSql, downGuards.Concat(downSql)));
+        }
+    }
 
     private sealed class Parsed
     {

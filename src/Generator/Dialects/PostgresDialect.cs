@@ -48,9 +48,13 @@ public sealed class PostgresDialect : ISqlDialect
         _ => null,
     };
 
-    // A text parameter is not implicitly cast to jsonb.
-    public string InsertValue(ColumnModel column, string parameter) =>
-        column.Kind == ColumnKind.Json ? $"CAST({parameter} AS jsonb)" : parameter;
+    // A text parameter is not implicitly cast to jsonb or timestamptz (entities bind timestamps as text).
+    public string InsertValue(ColumnModel column, string parameter) => column.Kind switch
+    {
+        ColumnKind.Json => $"CAST({parameter} AS jsonb)",
+        ColumnKind.Timestamp => $"CAST({parameter} AS timestamptz)",
+        _ => parameter,
+    };
 
     public string JsonPath(string quotedColumn, EquatableArray<string> path) =>
         $"({quotedColumn} #>> {SqlText.Literal("{" + string.Join(",", path) + "}")})";

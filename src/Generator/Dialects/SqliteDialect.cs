@@ -6,14 +6,35 @@ namespace AgentHive.Generator.Dialects;
 
 /// <summary>
 /// SQLite: STRICT tables so declared types are enforced; booleans are 0/1 integers, timestamps are
-/// UTC text (sortable), JSON is text checked by json_valid; rules beyond CHECK are triggers.
+/// UTC text of one fixed width (sortable, comparable with =), JSON is text checked by json_valid; rules
+/// beyond CHECK are triggers. Every statement parses on SQLite 3.37.2, so older shells open the file.
 /// </summary>
 public sealed class SqliteDialect : ISqlDialect
 {
-    public static readonly SqliteDialect Instance = new();
+    /// <summary>The SQL this generator writes.</summary>
+    public static readonly SqliteDialect Instance = new(legacy: false);
 
-    // Same shape Microsoft.Data.Sqlite writes for a UTC DateTimeOffset, so stored values sort as text.
-    private const string Now = "strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')";
+    /// <summary>
+    /// The SQL of earlier generators: trigger messages built with || (SQLite before 3.41 cannot parse a
+    /// RAISE message that is not a literal), json_valid checks that refuse NULL before SQLite 3.45, and
+    /// millisecond timestamps. Versions frozen with it keep it.
+    /// </summary>
+    public static readonly SqliteDialect Legacy = new(legacy: true);
+
+    /// <summary>The one timestamp text form, as a .NET format string: UTC, microseconds, fixed width.</summary>
+    public const string TimestampFormat = "yyyy-MM-dd HH:mm:ss.ffffff+00:00";
+
+    private readonly bool _legacy;
+
+    private SqliteDialect(bool legacy) => _legacy = legacy;
+
+    /// <summary>Newest first: the forms a frozen version's recorded checksum may have been computed with.</summary>
+    public static IReadOnlyList<SqliteDialect> Forms { get; } = new[] { Instance, Legacy };
+
+    // SQLite's clock has millisecond resolution; three padding zeros keep the canonical width and shape.
+    private string Now => _legacy
+        ? "strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')"
+        : "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000+00:00'";
 
     public string MigratorDatabaseType => "SQLite";
 
@@ -46,7 +67,9 @@ public sealed class SqliteDialect : ISqlDialect
         InListRule inList => SqlText.InList(quotedColumn!, inList),
         RangeRule range => SqlText.Range(quotedColumn!, range),
         BooleanRule => $"{quotedColumn} IN (0, 1)",
-        JsonValidRule => $"json_valid({quotedColumn})",
+        // Before SQLite 3.45 json_valid(NULL) is 0, not NULL: without the IS NULL test an older SQLite
+        // refuses a NULL in a nullable JSON column and integrity_check reports every such row.
+        JsonValidRule => _legacy ? $"json_valid({quotedColumn})" : $"{quotedColumn} IS NULL OR json_valid({quotedColumn})",
         JsonShapeRule shape => $"json_type({quotedColumn}) = {SqlText.Literal(shape.Shape)}",
         JsonKeysRule keys => string.Join(" AND ", keys.Keys.Select(k => $"json_type({quotedColumn}, {SqlText.Literal($"$.\"{k}\"")}) IS NOT NULL")),
         ExpressionRule expression => expression.Sqlite ?? expression.Portable,
@@ -69,7 +92,7 @@ public sealed class SqliteDialect : ISqlDialect
                 $"CREATE TRIGGER {SqlText.Quote(machine.InsertTriggerName(table.Name))} BEFORE INSERT ON {quotedTable} FOR EACH ROW\n" +
                 $"WHEN NEW.{column} NOT IN ({string.Join(", ", machine.Initial.Select(SqlText.Literal))})\n" +
                 "BEGIN\n" +
-                $"    SELECT RAISE(ABORT, '{label}: cannot insert in state ''' || NEW.{column} || '''; initial states: {string.Join(", ", machine.Initial)}');\n" +
+                $"    SELECT {InsertFailure(machine, label, column)};\n" +
                 "END";
 
             var allowed = machine.Transitions.Count == 0
@@ -79,7 +102,7 @@ public sealed class SqliteDialect : ISqlDialect
                 $"CREATE TRIGGER {SqlText.Quote(machine.TransitionTriggerName(table.Name))} BEFORE UPDATE OF {column} ON {quotedTable} FOR EACH ROW\n" +
                 $"WHEN OLD.{column} IS NOT NEW.{column}{allowed}\n" +
                 "BEGIN\n" +
-                $"    SELECT RAISE(ABORT, '{label}: illegal transition from ''' || OLD.{column} || ''' to ''' || NEW.{column} || '''');\n" +
+                $"    SELECT {TransitionFailure(machine, label, column)};\n" +
                 "END";
         }
 
@@ -94,6 +117,58 @@ public sealed class SqliteDialect : ISqlDialect
                 "END";
         }
     }
+
+    /// <summary>
+    /// The value in this form's timestamp text, for rows copied from a table written in another form:
+    /// UTC text of 0 to 7 fractional digits becomes six (cut); anything else is copied as it is.
+    /// </summary>
+    public string RewriteTimestamp(string value)
+    {
+        if (_legacy)
+        {
+            return value;
+        }
+
+        var fraction = $"CASE WHEN substr({value}, 20, 1) = '.' THEN substr({value}, 21, length({value}) - 26) ELSE '' END";
+        return $"CASE WHEN {value} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*+00:00' " +
+               $"AND length({value}) BETWEEN 25 AND 33 AND {fraction} NOT GLOB '*[^0-9]*' " +
+               $"THEN substr({value}, 1, 19) || '.' || substr({fraction} || '000000', 1, 6) || '+00:00' ELSE {value} END";
+    }
+
+    // RAISE takes only a literal message before SQLite 3.41, so a CASE picks one constant message per
+    // refused state (insert) or per forbidden pair (transition). ELSE covers values outside the enum,
+    // which its CHECK would refuse next anyway.
+    private string InsertFailure(StateMachineModel machine, string label, string column)
+    {
+        var initial = string.Join(", ", machine.Initial);
+        if (_legacy)
+        {
+            return $"RAISE(ABORT, '{label}: cannot insert in state ''' || NEW.{column} || '''; initial states: {initial}')";
+        }
+
+        var cases = machine.States.Where(state => !machine.Initial.Contains(state))
+            .Select(state => $"        WHEN {SqlText.Literal(state)} THEN {Raise($"{label}: cannot insert in state '{state}'; initial states: {initial}")}\n");
+        return $"CASE NEW.{column}\n{string.Concat(cases)}" +
+               $"        ELSE {Raise($"{label}: cannot insert in a state outside enum {machine.EnumName}; initial states: {initial}")}\n    END";
+    }
+
+    private string TransitionFailure(StateMachineModel machine, string label, string column)
+    {
+        if (_legacy)
+        {
+            return $"RAISE(ABORT, '{label}: illegal transition from ''' || OLD.{column} || ''' to ''' || NEW.{column} || '''')";
+        }
+
+        var cases = machine.States
+            .SelectMany(from => machine.States.Select(to => new TransitionModel(from, to)))
+            .Where(pair => pair.From != pair.To && !machine.Transitions.Contains(pair))
+            .Select(pair => $"        WHEN OLD.{column} = {SqlText.Literal(pair.From)} AND NEW.{column} = {SqlText.Literal(pair.To)} " +
+                            $"THEN {Raise($"{label}: illegal transition from '{pair.From}' to '{pair.To}'")}\n");
+        return $"CASE\n{string.Concat(cases)}" +
+               $"        ELSE {Raise($"{label}: illegal transition to or from a state outside enum {machine.EnumName}")}\n    END";
+    }
+
+    private static string Raise(string message) => $"RAISE(ABORT, {SqlText.Literal(message)})";
 
     public IEnumerable<string> TriggerNames(TableModel table) =>
         table.StateMachines.SelectMany(m => new[] { m.InsertTriggerName(table.Name), m.TransitionTriggerName(table.Name) })

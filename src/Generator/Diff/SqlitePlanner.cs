@@ -11,13 +11,12 @@ namespace AgentHive.Generator.Diff;
 /// sqlite.org/lang_altertable.html §7: create the new table under a temporary name, copy the rows,
 /// drop the old table, rename the new one, recreate its indexes and triggers. The migrator's connection
 /// has foreign keys off (so dropping a parent cascades nothing) and the migration checks every foreign
-/// key before it commits.
+/// key before it commits. <c>from</c> is the SQL form the source version was written in, <c>to</c> the
+/// target's: a table whose DDL or triggers read differently between the two is rebuilt or re-triggered.
 /// </summary>
 public static class SqlitePlanner
 {
-    private static readonly ISqlDialect Dialect = SqliteDialect.Instance;
-
-    public static IReadOnlyList<string> Plan(VersionChanges changes)
+    public static IReadOnlyList<string> Plan(VersionChanges changes, SqliteDialect from, SqliteDialect to)
     {
         var statements = new List<string>();
         statements.AddRange(changes.Steps(before: true).Select(s => s.Sqlite));
@@ -33,27 +32,27 @@ public static class SqlitePlanner
         {
             if (changes.Mapping.SourceTable(target.Name) is null)
             {
-                statements.Add(DdlBuilder.CreateTable(target, Dialect));
-                statements.AddRange(IndexesAndTriggers(target));
+                statements.Add(DdlBuilder.CreateTable(target, to));
+                statements.AddRange(IndexesAndTriggers(target, to));
                 continue;
             }
 
             var source = changes.Source.Tables.First(t => t.Name == changes.Mapping.SourceTable(target.Name));
             var renamedSource = changes.InTargetNames(source, target);
-            if (NeedsRebuild(changes, source, target, renamedSource))
+            if (NeedsRebuild(changes, source, target, renamedSource, from, to))
             {
-                statements.AddRange(Rebuild(changes, target));
+                statements.AddRange(Rebuild(changes, target, from, to));
                 continue;
             }
 
-            var oldIndexes = renamedSource.Indexes.Select(i => DdlBuilder.CreateIndex(renamedSource, i, Dialect)).ToList();
-            var newIndexes = target.Indexes.Select(i => DdlBuilder.CreateIndex(target, i, Dialect)).ToList();
+            var oldIndexes = renamedSource.Indexes.Select(i => DdlBuilder.CreateIndex(renamedSource, i, from)).ToList();
+            var newIndexes = target.Indexes.Select(i => DdlBuilder.CreateIndex(target, i, to)).ToList();
             statements.AddRange(renamedSource.Indexes.Where((_, i) => !newIndexes.Contains(oldIndexes[i])).Select(i => $"DROP INDEX {SqlText.Quote(i.Name)}"));
             statements.AddRange(newIndexes.Where(i => !oldIndexes.Contains(i)));
-            if (!Dialect.Triggers(renamedSource).SequenceEqual(Dialect.Triggers(target)))
+            if (!from.Triggers(renamedSource).SequenceEqual(to.Triggers(target)))
             {
-                statements.AddRange(Dialect.TriggerNames(renamedSource).Select(n => $"DROP TRIGGER {SqlText.Quote(n)}"));
-                statements.AddRange(Dialect.Triggers(target));
+                statements.AddRange(from.TriggerNames(renamedSource).Select(n => $"DROP TRIGGER {SqlText.Quote(n)}"));
+                statements.AddRange(to.Triggers(target));
             }
         }
 
@@ -61,25 +60,32 @@ public static class SqlitePlanner
         return statements;
     }
 
-    private static bool NeedsRebuild(VersionChanges changes, TableModel source, TableModel target, TableModel renamedSource) =>
+    private static bool NeedsRebuild(VersionChanges changes, TableModel source, TableModel target, TableModel renamedSource,
+        SqliteDialect from, SqliteDialect to) =>
         source.Name != target.Name ||
         source.Columns.Any(c => changes.Mapping.TargetColumn(target.Name, c.Name) != c.Name) ||
-        DdlBuilder.CreateTable(renamedSource, Dialect) != DdlBuilder.CreateTable(target, Dialect) ||
+        DdlBuilder.CreateTable(renamedSource, from) != DdlBuilder.CreateTable(target, to) ||
         target.Columns.Any(c => changes.ValueMap(c).Count > 0 || changes.Backfill(c) is not null || changes.RestrictionOn(target, c)?.Column.DownBackfill is not null);
 
-    private static IEnumerable<string> Rebuild(VersionChanges changes, TableModel target)
+    private static IEnumerable<string> Rebuild(VersionChanges changes, TableModel target, SqliteDialect from, SqliteDialect to)
     {
         var temporary = Validation.Names.Fit("agenthive_new_" + target.Name);
         var columns = new List<string>();
         var values = new List<string>();
         foreach (var column in target.Columns)
         {
-            var from = changes.Mapping.SourceColumn(target.Name, column.Name);
+            var sourceColumn = changes.Mapping.SourceColumn(target.Name, column.Name);
             var backfill = changes.Backfill(column) is { } sql ? InSourceNames(sql, changes, target) : null;
             string? value = null;
-            if (from is not null)
+            if (sourceColumn is not null)
             {
-                value = changes.RestrictionOn(target, column)?.Restored ?? VersionChanges.Mapped(SqlText.Quote(from), changes.ValueMap(column));
+                value = SqlText.Quote(sourceColumn);
+                if (column.Kind == ColumnKind.Timestamp && from != to)
+                {
+                    value = to.RewriteTimestamp(value);
+                }
+
+                value = changes.RestrictionOn(target, column)?.Restored ?? VersionChanges.Mapped(value, changes.ValueMap(column));
 
                 if (backfill is not null)
                 {
@@ -98,11 +104,11 @@ public static class SqlitePlanner
             }
         }
 
-        yield return DdlBuilder.CreateTable(target, Dialect, temporary);
+        yield return DdlBuilder.CreateTable(target, to, temporary);
         yield return $"INSERT INTO {SqlText.Quote(temporary)} ({string.Join(", ", columns)}) SELECT {string.Join(", ", values)} FROM {SqlText.Quote(target.Name)}";
         yield return $"DROP TABLE {SqlText.Quote(target.Name)}";
         yield return $"ALTER TABLE {SqlText.Quote(temporary)} RENAME TO {SqlText.Quote(target.Name)}";
-        foreach (var statement in IndexesAndTriggers(target))
+        foreach (var statement in IndexesAndTriggers(target, to))
         {
             yield return statement;
         }
@@ -115,6 +121,6 @@ public static class SqlitePlanner
                 ? text.Replace(SqlText.Quote(column.Name), SqlText.Quote(from))
                 : text);
 
-    private static IEnumerable<string> IndexesAndTriggers(TableModel table) =>
-        table.Indexes.Select(i => DdlBuilder.CreateIndex(table, i, Dialect)).Concat(Dialect.Triggers(table));
+    private static IEnumerable<string> IndexesAndTriggers(TableModel table, SqliteDialect dialect) =>
+        table.Indexes.Select(i => DdlBuilder.CreateIndex(table, i, dialect)).Concat(dialect.Triggers(table));
 }

@@ -44,8 +44,10 @@ internal static class CSharpTypes
         return column.Kind switch
         {
             ColumnKind.Enum => $"{column.PropertyName}{access}ToDbValue()",
-            // Both backends store instants in UTC; Npgsql refuses a non-UTC offset for timestamptz.
-            ColumnKind.Timestamp => $"{column.PropertyName}{access}ToUniversalTime()",
+            // One text form on both backends: UTC, cut (not rounded) to the microseconds timestamptz keeps,
+            // fixed width so SQLite compares and sorts it as text; PostgreSQL casts it (see InsertValue).
+            ColumnKind.Timestamp =>
+                $"{column.PropertyName}{access}ToUniversalTime().ToString({SourceWriter.Literal(Dialects.SqliteDialect.TimestampFormat)}, global::System.Globalization.CultureInfo.InvariantCulture)",
             _ => column.PropertyName,
         };
     }

@@ -17,6 +17,9 @@ internal static class SchemaEmitter
         w.Line("/// <summary>The version schema.yaml declares: the latest migration.</summary>");
         w.Line($"public const long Version = {schema.Version};");
         w.Line();
+        w.Line("/// <summary>How generated entities write a timestamp (UTC, microseconds, fixed width); format your own parameters with it.</summary>");
+        w.Line($"public const string TimestampFormat = {SourceWriter.Literal(SqliteDialect.TimestampFormat)};");
+        w.Line();
         w.Line("/// <summary>Every table, parents before children.</summary>");
         w.Open("public static global::System.Collections.Generic.IReadOnlyList<string> Tables { get; } = new string[]");
         foreach (var table in schema.Tables)

@@ -162,6 +162,7 @@ public sealed record TransitionModel(string From, string To);
 public sealed record StateMachineModel(
     string Column,
     string EnumName,
+    EquatableArray<string> States,
     EquatableArray<string> Initial,
     EquatableArray<TransitionModel> Transitions,
     string? Description)

@@ -960,7 +960,7 @@ public sealed class SchemaValidator
             }
 
             table.StateMachines.Add(new StateMachineModel(
-                column.Model.Name, enumInfo.Model.Name, initial.ToEquatableArray(), transitions.ToEquatableArray(), syntax.Description?.Value));
+                column.Model.Name, enumInfo.Model.Name, enumInfo.Model.Values.Select(v => v.Value).ToEquatableArray(), initial.ToEquatableArray(), transitions.ToEquatableArray(), syntax.Description?.Value));
         }
     }
 

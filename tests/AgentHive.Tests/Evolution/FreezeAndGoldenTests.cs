@@ -1,6 +1,10 @@
 using System;
 using System.IO;
 using System.Linq;
+using AgentHive.Generator;
+using AgentHive.Generator.Dialects;
+using AgentHive.Generator.Diff;
+using AgentHive.Generator.Model;
 using AgentHive.Runtime.CommandLine;
 using AgentHive.Tests.Generator;
 using Xunit;
@@ -92,5 +96,29 @@ public class FreezeAndGoldenTests
 
         Assert.Contains($"1 sqlite {AgentHive.Migrations.SchemaVersion0001.SqliteChecksum}", recorded);
         Assert.Contains($"1 postgres {AgentHive.Migrations.SchemaVersion0001.PostgresChecksum}", recorded);
+    }
+
+    [Fact]
+    public void A_version_frozen_in_the_earlier_sqlite_form_keeps_its_sql_and_the_next_version_rewrites_it()
+    {
+        var version1 = HistoryPipeline.Run(EvolutionSchemas.History(EvolutionSchemas.Version1)).Model!;
+        var empty = version1.Current with { Version = 0, Tables = EquatableArray<TableModel>.Empty, Enums = EquatableArray<EnumModel>.Empty };
+        var mapping = TableMapping.ForUpgrade(empty, version1.Current, new());
+        var up = SqlitePlanner.Plan(VersionChanges.Upgrade(empty, version1.Current, mapping), SqliteDialect.Legacy, SqliteDialect.Legacy);
+        var down = SqlitePlanner.Plan(VersionChanges.Downgrade(version1.Current, empty, mapping.Invert()), SqliteDialect.Legacy, SqliteDialect.Legacy);
+        var legacyChecksums = $"1 sqlite {HistoryPipeline.Checksum(up, down)}\n1 postgres {version1.Versions[0].PostgresChecksum}\n";
+
+        var result = HistoryPipeline.Run(EvolutionSchemas.History(EvolutionSchemas.Version2,
+            ("/project/history/schema.v1.yaml", EvolutionSchemas.Version1), ("/project/history/schema.checksums", legacyChecksums)));
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == "AH0051");
+        var (frozen, next) = (result.Model!.Versions[0], result.Model.Versions[1]);
+        Assert.Equal(up, frozen.SqliteUp);
+        Assert.Contains(frozen.SqliteUp, s => s.Contains("''' || NEW.\"status\" || '''"));
+        Assert.DoesNotContain(next.SqliteUp, s => s.Contains("|| NEW.") || s.Contains("|| OLD."));
+        Assert.Contains(next.SqliteUp, s => s.Contains("RAISE(ABORT, 'orders.status: illegal transition from ''created'' to ''shipped''')"));
+        Assert.Contains(next.SqliteUp, s => s.StartsWith("INSERT INTO \"agenthive_new_orders\"") && s.Contains("GLOB"));
+        Assert.DoesNotContain(EvolutionSchemas.TwoVersions().Versions[1].SqliteUp, s => s.Contains("GLOB"));
+        Assert.Contains(next.SqliteDown, s => s.Contains("''' || OLD.\"status\" || '''"));
     }
 }
