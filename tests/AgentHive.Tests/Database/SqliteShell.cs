@@ -28,6 +28,10 @@ public static class SqliteShell
         };
         start.ArgumentList.Add("-bail");
         start.ArgumentList.Add("-batch");
+        // Like every connection the runtime opens, wait for a lock instead of failing at once: the test's own
+        // pooled connections and the previous shell's exit checkpoint can hold the file for a moment.
+        start.ArgumentList.Add("-cmd");
+        start.ArgumentList.Add(".timeout 5000");
         start.ArgumentList.Add(databaseFile);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {executable}");
         var stdout = process.StandardOutput.ReadToEndAsync();
