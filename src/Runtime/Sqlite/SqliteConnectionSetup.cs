@@ -35,6 +35,13 @@ public static class SqliteConnectionSetup
         }
     }
 
+    /// <summary>
+    /// Opens a connection that cannot write the database file, for commands that only read: it leaves the
+    /// journal mode as it is (switching to WAL would rewrite the file header).
+    /// </summary>
+    public static SqliteConnection OpenReadOnly(string connectionString, int busyTimeoutSeconds = 5) =>
+        Open(new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadOnly }.ConnectionString, busyTimeoutSeconds);
+
     /// <summary>Applies the pragmas to an open connection (outside any transaction, where they take effect).</summary>
     /// <param name="connection">An open connection.</param>
     /// <param name="busyTimeoutSeconds">How long to wait for a lock.</param>
@@ -49,7 +56,7 @@ public static class SqliteConnectionSetup
         command.CommandText =
             $"PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA foreign_keys = {(foreignKeys ? "ON" : "OFF")}; PRAGMA synchronous = NORMAL;";
         command.ExecuteNonQuery();
-        if (!IsInMemory(connection))
+        if (!IsInMemory(connection) && new SqliteConnectionStringBuilder(connection.ConnectionString).Mode != SqliteOpenMode.ReadOnly)
         {
             command.CommandText = "PRAGMA journal_mode = WAL;";
             command.ExecuteNonQuery();
