@@ -126,6 +126,24 @@ public abstract class CommandSafetyContract : IDisposable
     }
 
     [Fact]
+    public void The_printed_script_applied_as_it_stands_builds_what_up_builds()
+    {
+        var scripted = Track(NewDatabase());
+        var migrated = At(2);
+
+        var script = Cli(scripted, "script");
+        Assert.True(script.Code == DeployCommand.Success, script.All);
+        scripted.Execute(script.Output);
+
+        Assert.Equal(migrated.Catalog(), scripted.Catalog());
+        Assert.Equal(new long[] { 1, 2 }, scripted.Longs("SELECT \"version\" FROM agenthive_schema_versions ORDER BY 1"));
+
+        // verify also compares each recorded checksum with this build's.
+        var verify = Cli(scripted, "verify");
+        Assert.True(verify.Code == DeployCommand.Success, verify.All);
+    }
+
+    [Fact]
     public void No_password_from_a_malformed_connection_string_reaches_any_output()
     {
         var runs = 0;
