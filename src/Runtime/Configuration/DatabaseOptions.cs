@@ -65,7 +65,7 @@ public sealed class DatabaseOptions
             }
 
             var sqlite = new SqliteConnectionStringBuilder(ConnectionString);
-            if (sqlite.Mode == SqliteOpenMode.Memory || sqlite.DataSource.Trim() == ":memory:" || sqlite.DataSource.StartsWith("file::memory:", StringComparison.OrdinalIgnoreCase))
+            if (IsInMemory(sqlite))
             {
                 throw new DeploymentException(DeploymentFailureKind.Usage,
                     $"The SQLite connection string in {SectionName}:ConnectionString names an in-memory database: nothing would persist. " +
@@ -105,6 +105,15 @@ public sealed class DatabaseOptions
         }
 
         return options;
+    }
+
+    private static bool IsInMemory(SqliteConnectionStringBuilder sqlite)
+    {
+        var source = sqlite.DataSource.Trim();
+        var uri = source.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
+        return sqlite.Mode == SqliteOpenMode.Memory
+            || source == ":memory:"
+            || (uri && (source.StartsWith("file::memory:", StringComparison.OrdinalIgnoreCase) || source.Contains("mode=memory", StringComparison.OrdinalIgnoreCase)));
     }
 
     private static bool LooksLikeSqlite(string connectionString) =>

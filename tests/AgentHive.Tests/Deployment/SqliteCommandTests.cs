@@ -124,6 +124,7 @@ public sealed class SqliteCommandTests : IDisposable
     [InlineData("Data Source=:memory:", "in-memory database")]
     [InlineData("Data Source=", "empty Data Source")]
     [InlineData("Data Source=hive.db;Mode=Memory", "in-memory database")]
+    [InlineData("Data Source=file:hive.db?mode=memory", "in-memory database")]
     [InlineData("Data Source=hive.db;Default Timeout=abc", "The input string 'abc' was not in a correct format")]
     [InlineData("Data Source=hive.db;Pooling=maybe", "'maybe' was not recognized as a valid Boolean")]
     public void A_connection_string_that_cannot_work_is_exit_2_with_a_sentence(string connectionString, string expected)
