@@ -236,7 +236,7 @@ public sealed class SchemaMigrator
         var connectionString = IsMissingSqliteFile()
             ? "Data Source=:memory:"
             : _provider == DatabaseProvider.Sqlite
-                ? new SqliteConnectionStringBuilder(_options.ConnectionString) { Mode = SqliteOpenMode.ReadOnly }.ConnectionString
+                ? SqliteConnectionSetup.ReadOnly(_options.ConnectionString)
                 : _options.ConnectionString;
         WithRunner(output, runner =>
         {

@@ -40,7 +40,11 @@ public static class SqliteConnectionSetup
     /// journal mode as it is (switching to WAL would rewrite the file header).
     /// </summary>
     public static SqliteConnection OpenReadOnly(string connectionString, int busyTimeoutSeconds = 5) =>
-        Open(new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadOnly }.ConnectionString, busyTimeoutSeconds);
+        Open(ReadOnly(connectionString), busyTimeoutSeconds);
+
+    /// <summary>The same database, opened so that no connection of this string can write to it.</summary>
+    public static string ReadOnly(string connectionString) =>
+        new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadOnly }.ConnectionString;
 
     /// <summary>Applies the pragmas to an open connection (outside any transaction, where they take effect).</summary>
     /// <param name="connection">An open connection.</param>
