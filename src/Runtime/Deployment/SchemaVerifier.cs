@@ -95,6 +95,9 @@ public static class SchemaVerifier
         return problems;
     }
 
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
+
     // quick_check reads every page and checks its structure (not index contents against tables). It lists
     // what it finds, or stops with SQLITE_CORRUPT at a page it cannot read at all.
     private static IEnumerable<string> StorageProblems(SqliteConnection connection)
@@ -110,7 +113,7 @@ public static class SchemaVerifier
                 lines.Add(reader.GetString(0));
             }
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 11 or 26)
+        catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
         {
             lines.Add(ex.Message);
         }

@@ -36,7 +36,7 @@ public sealed class SchemaStartupService : IHostedService
         if (_options.Mode == SchemaStartupMode.Migrate)
         {
             _migrator.Waiting ??= message => _logger.LogWarning("{Message}", message);
-            foreach (var step in Told(() => _migrator.Up()))
+            foreach (var step in Explained(() => _migrator.Up()))
             {
                 _logger.LogInformation("Applied schema version {Version} ({Description}) in {Elapsed} ms on {Target}",
                     step.Version, step.Description, (long)step.Elapsed.TotalMilliseconds, _migrator.Target);
@@ -44,7 +44,7 @@ public sealed class SchemaStartupService : IHostedService
         }
         else
         {
-            var pending = Told(_migrator.Status).Where(s => !s.Applied).Select(s => s.Version).ToList();
+            var pending = Explained(_migrator.Status).Where(s => !s.Applied).Select(s => s.Version).ToList();
             if (pending.Count > 0)
             {
                 throw new InvalidOperationException(
@@ -52,7 +52,7 @@ public sealed class SchemaStartupService : IHostedService
             }
         }
 
-        var report = Told(() => _migrator.Verify());
+        var report = Explained(() => _migrator.Verify());
         if (!report.Clean)
         {
             throw new InvalidOperationException(
@@ -65,7 +65,7 @@ public sealed class SchemaStartupService : IHostedService
     }
 
     // Driver exceptions become one sentence without secrets (they may quote the connection string).
-    private T Told<T>(Func<T> action)
+    private T Explained<T>(Func<T> action)
     {
         try
         {
