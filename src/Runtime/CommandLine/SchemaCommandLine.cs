@@ -17,6 +17,9 @@ namespace AgentHive.Runtime.CommandLine;
 /// <c>status</c>, <c>script</c>, <c>verify</c>, <c>baseline</c> and <c>schema freeze</c> against the
 /// database that configuration names. An app's whole Program.cs can be
 /// <c>return SchemaCommandLine.Run(args, typeof(Program).Assembly);</c>.
+/// Exit codes: 0 success, 1 the database operation failed, 2 bad usage or configuration,
+/// 3 another deployer held the migration lock past the timeout, 4 verify found drift, edited history or
+/// corruption, 5 up or down refused because the database's history does not match this build.
 /// </summary>
 public static class SchemaCommandLine
 {
@@ -34,6 +37,9 @@ public static class SchemaCommandLine
 
     /// <summary>Exit code: <c>verify</c> found drift or edited history.</summary>
     public const int Drift = 4;
+
+    /// <summary>Exit code: <c>up</c> or <c>down</c> refused because the database's history does not match this build.</summary>
+    public const int HistoryMismatch = 5;
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = false };
 
@@ -98,7 +104,7 @@ public static class SchemaCommandLine
         up.Options.Add(upTo);
         up.Options.Add(dryRun);
         up.SetAction(parse => parse.GetValue(dryRun)
-            ? Execute(parse, common, (migrator, report) => migrator.Script(report.Output, parse.GetValue(upTo)), announce: false)
+            ? Execute(parse, common, (migrator, report) => WriteScript(migrator, report, parse.GetValue(upTo)), announce: false)
             : Execute(parse, common, (migrator, report) => Move(migrator, report, "Applying", () => migrator.Up(parse.GetValue(upTo), report.Starting, report.Finished))));
 
         var downTo = new Option<long>("--to") { Description = "Version to go down to (0 removes every version)", Required = true };
@@ -114,7 +120,14 @@ public static class SchemaCommandLine
             report.Text("Version  State    Description");
             foreach (var state in states)
             {
-                report.Text($"{state.Version,7}  {(state.Applied ? "applied" : "pending"),-7}  {state.Description}");
+                report.Text($"{state.Version,7}  {(!state.InThisBuild ? "unknown" : state.Applied ? "applied" : "pending"),-7}  {state.Description}");
+            }
+
+            var unknown = states.Where(s => !s.InThisBuild).Select(s => s.Version).ToList();
+            report.Set("unknown", unknown);
+            if (unknown.Count > 0)
+            {
+                report.Text($"The database records versions this build does not know ({string.Join(", ", unknown)}): up and down will refuse to run here.");
             }
 
             report.Current(states);
@@ -123,12 +136,12 @@ public static class SchemaCommandLine
         var scriptTo = new Option<long?>("--to") { Description = "Version to script up to (default: latest)" };
         var script = new Command("script", "Print the SQL that 'up' would run, without running it");
         script.Options.Add(scriptTo);
-        script.SetAction(parse => Execute(parse, common, (migrator, report) => migrator.Script(report.Output, parse.GetValue(scriptTo)), announce: false));
+        script.SetAction(parse => Execute(parse, common, (migrator, report) => WriteScript(migrator, report, parse.GetValue(scriptTo)), announce: false));
 
         var verify = new Command("verify", "Compare the database with this build: applied versions' checksums and the live schema");
         verify.SetAction(parse => Execute(parse, common, (migrator, report) =>
         {
-            var result = migrator.Verify();
+            var result = migrator.Verify(checkStorage: true);
             report.Set("appliedVersion", result.AppliedVersion);
             report.Set("clean", result.Clean);
             report.Set("problems", result.Problems);
@@ -186,23 +199,50 @@ public static class SchemaCommandLine
         report.Current(migrator.Status());
     }
 
+    // Under --json, stdout carries one JSON object and nothing else: the script goes into it.
+    private static void WriteScript(SchemaMigrator migrator, Report report, long? targetVersion)
+    {
+        if (!report.IsJson)
+        {
+            migrator.Script(report.Output, targetVersion);
+            return;
+        }
+
+        var sql = new StringWriter();
+        migrator.Script(sql, targetVersion);
+        report.Set("sql", sql.ToString());
+    }
+
     private static int Execute(ParseResult parse, CommonOptions common, Action<SchemaMigrator, Report> action, bool announce = true)
     {
         var report = new Report(parse.InvocationConfiguration.Output, parse.GetValue(common.Json));
         var error = parse.InvocationConfiguration.Error;
+        DatabaseOptions options;
+        try
+        {
+            options = DatabaseOptions.From(Configure(common.BaseConfiguration, parse.GetValue(common.Provider), parse.GetValue(common.Connection)));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or InvalidOperationException)
+        {
+            // appsettings.json that does not parse, or a value that does not bind to its setting.
+            return report.Fail(error,
+                $"Configuration error: {ConnectionStrings.Scrub(DeploymentException.MessageChain(ex), null)}. Fix {SettingsFile} (or the environment variable or option that sets it).",
+                Usage);
+        }
+
         SchemaMigrator migrator;
         try
         {
-            var options = DatabaseOptions.From(Configure(common.BaseConfiguration, parse.GetValue(common.Provider), parse.GetValue(common.Connection)));
+            var connectionString = options.ConnectionString;
             migrator = new SchemaMigrator(options, common.SchemaAssembly)
             {
-                Waiting = message => error.WriteLine(message),
+                Waiting = message => error.WriteLine(ConnectionStrings.Scrub(message, connectionString)),
                 Echo = parse.GetValue<bool>("--verbose") && !parse.GetValue(common.Json) ? parse.InvocationConfiguration.Output : null,
             };
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception ex)
         {
-            return report.Fail(error, $"Configuration error: {ex.Message}", Usage);
+            return Fail(report, error, DeploymentException.From(ex, options));
         }
 
         report.Set("target", migrator.Target);
@@ -216,15 +256,21 @@ public static class SchemaCommandLine
             action(migrator, report);
             return report.Finish();
         }
-        catch (MigrationLockTimeoutException ex)
-        {
-            return report.Fail(error, ex.Message, LockTimeout);
-        }
         catch (Exception ex)
         {
-            return report.Fail(error, $"Failed: {Describe(ex)}", Failed);
+            return Fail(report, error, DeploymentException.From(ex, options));
         }
     }
+
+    private static int Fail(Report report, TextWriter error, DeploymentException failure) => failure.Kind switch
+    {
+        DeploymentFailureKind.Usage => report.Fail(error, failure.Message, Usage),
+        DeploymentFailureKind.LockTimeout => report.Fail(error, failure.Message, LockTimeout),
+        DeploymentFailureKind.HistoryMismatch => report.Fail(error, failure.Message, HistoryMismatch),
+        _ => report.Fail(error, $"Failed: {failure.Message}", Failed),
+    };
+
+    private static string SettingsFile => Path.Combine(AppContext.BaseDirectory, "appsettings.json");
 
     /// <summary>appsettings.json beside the tool, then environment variables, then command-line options.</summary>
     private static IConfiguration Configure(IConfiguration? baseConfiguration, string? provider, string? connection)
@@ -243,7 +289,7 @@ public static class SchemaCommandLine
         var builder = new ConfigurationBuilder();
         if (baseConfiguration is null)
         {
-            builder.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            builder.AddJsonFile(SettingsFile, optional: true)
                 .AddEnvironmentVariables();
         }
         else
@@ -252,21 +298,6 @@ public static class SchemaCommandLine
         }
 
         return builder.AddInMemoryCollection(overrides).Build();
-    }
-
-    // FluentMigrator wraps driver errors; the innermost message is the one that says what went wrong.
-    private static string Describe(Exception ex)
-    {
-        var messages = new List<string>();
-        for (var current = ex; current is not null; current = current.InnerException)
-        {
-            if (!messages.Contains(current.Message))
-            {
-                messages.Add(current.Message);
-            }
-        }
-
-        return string.Join(" -> ", messages);
     }
 
     private sealed record CommonOptions(Option<string?> Provider, Option<string?> Connection, Option<bool> Json, IConfiguration? BaseConfiguration, Assembly SchemaAssembly);
@@ -285,6 +316,8 @@ public static class SchemaCommandLine
         }
 
         public TextWriter Output => _output;
+
+        public bool IsJson => _json;
 
         public string Verb { get; set; } = "Applying";
 
@@ -316,7 +349,7 @@ public static class SchemaCommandLine
             var pending = states.Where(s => !s.Applied).Select(s => s.Version).ToList();
             Set("currentVersion", current);
             Set("pending", pending);
-            Set("versions", states.Select(s => new { s.Version, s.Description, s.Applied }));
+            Set("versions", states.Select(s => new { s.Version, s.Description, s.Applied, s.InThisBuild }));
             Text($"Current version: {current}; pending: {(pending.Count == 0 ? "none" : string.Join(", ", pending))}");
         }
 

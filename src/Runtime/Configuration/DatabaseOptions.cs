@@ -1,5 +1,8 @@
 using System;
+using AgentHive.Runtime.Deployment;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace AgentHive.Runtime.Configuration;
 
@@ -36,6 +39,61 @@ public sealed class DatabaseOptions
             $"Unknown database provider '{Provider}' in {SectionName}:Provider. Use 'sqlite' or 'postgres'."),
     };
 
+    /// <summary>
+    /// Checks what can be checked without a database: the provider is known and the connection string
+    /// parses for it and names a database that persists.
+    /// </summary>
+    /// <exception cref="DeploymentException">Of kind <see cref="DeploymentFailureKind.Usage"/>, saying what to change, without secrets.</exception>
+    public void Validate()
+    {
+        DatabaseProvider provider;
+        try
+        {
+            provider = ParsedProvider;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new DeploymentException(DeploymentFailureKind.Usage, ex.Message);
+        }
+
+        try
+        {
+            if (provider == DatabaseProvider.Postgres)
+            {
+                _ = new NpgsqlConnectionStringBuilder(ConnectionString);
+                return;
+            }
+
+            var sqlite = new SqliteConnectionStringBuilder(ConnectionString);
+            if (IsInMemory(sqlite))
+            {
+                throw new DeploymentException(DeploymentFailureKind.Usage,
+                    $"The SQLite connection string in {SectionName}:ConnectionString names an in-memory database: nothing would persist. " +
+                    "Name a database file instead, e.g. Data Source=agent_hive.db.");
+            }
+
+            if (sqlite.DataSource.Trim().Length == 0)
+            {
+                throw new DeploymentException(DeploymentFailureKind.Usage,
+                    $"The SQLite connection string in {SectionName}:ConnectionString has an empty Data Source: SQLite would use a temporary file " +
+                    "that disappears. Name a database file, e.g. Data Source=agent_hive.db.");
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException and not DeploymentException)
+        {
+            if (provider == DatabaseProvider.Postgres && LooksLikeSqlite(ConnectionString))
+            {
+                throw new DeploymentException(DeploymentFailureKind.Usage,
+                    $"{SectionName}:Provider is postgres but the connection string is a SQLite one (it has Data Source=). Give a PostgreSQL " +
+                    "connection string, e.g. Host=localhost;Database=agent_hive;Username=agenthive;Password=..., or use the provider sqlite.");
+            }
+
+            throw new DeploymentException(DeploymentFailureKind.Usage,
+                $"The {(provider == DatabaseProvider.Postgres ? "PostgreSQL" : "SQLite")} connection string in {SectionName}:ConnectionString " +
+                $"is not valid ({ConnectionStrings.Scrub(DeploymentException.MessageChain(ex), ConnectionString)}). Write it as Key=Value pairs separated by ';' and check that value.");
+        }
+    }
+
     /// <summary>Reads the options from <paramref name="configuration"/>, keeping defaults for missing keys.</summary>
     public static DatabaseOptions From(IConfiguration configuration)
     {
@@ -48,4 +106,17 @@ public sealed class DatabaseOptions
 
         return options;
     }
+
+    private static bool IsInMemory(SqliteConnectionStringBuilder sqlite)
+    {
+        var source = sqlite.DataSource.Trim();
+        var uri = source.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
+        return sqlite.Mode == SqliteOpenMode.Memory
+            || source == ":memory:"
+            || (uri && (source.StartsWith("file::memory:", StringComparison.OrdinalIgnoreCase) || source.Contains("mode=memory", StringComparison.OrdinalIgnoreCase)));
+    }
+
+    private static bool LooksLikeSqlite(string connectionString) =>
+        connectionString.Replace(" ", string.Empty).Contains("DataSource=", StringComparison.OrdinalIgnoreCase)
+        || connectionString.Contains("Filename=", StringComparison.OrdinalIgnoreCase);
 }

@@ -32,8 +32,14 @@ public static class SchemaVerifier
     /// <summary>Our history table, with the checksum of each applied version's SQL.</summary>
     public const string HistoryTable = "agenthive_schema_history";
 
-    /// <summary>Checks history and catalog.</summary>
-    public static VerifyReport Verify(DatabaseOptions options, IReadOnlyList<BuiltMigration> built)
+    /// <summary>Checks history and catalog, and with <paramref name="checkStorage"/> SQLite's own storage check.</summary>
+    /// <param name="options">The database.</param>
+    /// <param name="built">The versions this build carries.</param>
+    /// <param name="checkStorage">
+    /// On SQLite, also run <c>PRAGMA quick_check</c>, which reads every page (O(size of the file)): on for the
+    /// deploy tool's verify, off for the startup check and the health check.
+    /// </param>
+    public static VerifyReport Verify(DatabaseOptions options, IReadOnlyList<BuiltMigration> built, bool checkStorage = false)
     {
         var provider = options.ParsedProvider;
         if (provider == DatabaseProvider.Sqlite && SqliteConnectionSetup.IsMissingFile(options.ConnectionString))
@@ -41,7 +47,26 @@ public static class SchemaVerifier
             return new VerifyReport(0, new[] { "the database file does not exist" });
         }
 
-        using var connection = Open(options);
+        using var connection = Open(options, readOnly: true);
+        var problems = new List<string>();
+        if (checkStorage && connection is SqliteConnection sqlite)
+        {
+            problems.AddRange(StorageProblems(sqlite));
+        }
+
+        var applied = AppliedVersions(connection, provider);
+        problems.AddRange(HistoryProblems(connection, provider, built));
+        var current = applied.Count == 0 ? 0 : applied.Max();
+        problems.AddRange(Drift(options, connection, built, current));
+        return new VerifyReport(current, problems);
+    }
+
+    /// <summary>
+    /// Where the recorded history disagrees with this build: versions it does not know, checksums that
+    /// differ or are missing, history rows of versions not applied. Empty when the history matches.
+    /// </summary>
+    public static IReadOnlyList<string> HistoryProblems(DbConnection connection, DatabaseProvider provider, IReadOnlyList<BuiltMigration> built)
+    {
         var applied = AppliedVersions(connection, provider);
         var history = History(connection, provider);
         var problems = new List<string>();
@@ -67,9 +92,35 @@ public static class SchemaVerifier
             problems.Add($"version {version} has a history row but is not recorded as applied");
         }
 
-        var current = applied.Count == 0 ? 0 : applied.Max();
-        problems.AddRange(Drift(options, connection, built, current));
-        return new VerifyReport(current, problems);
+        return problems;
+    }
+
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
+
+    // quick_check reads every page and checks its structure (not index contents against tables). It lists
+    // what it finds, or stops with SQLITE_CORRUPT at a page it cannot read at all.
+    private static IEnumerable<string> StorageProblems(SqliteConnection connection)
+    {
+        var lines = new List<string>();
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA quick_check";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                lines.Add(reader.GetString(0));
+            }
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
+        {
+            lines.Add(ex.Message);
+        }
+
+        return lines.Count == 1 && lines[0] == "ok"
+            ? Array.Empty<string>()
+            : lines.Select(line => $"the database file is corrupt (PRAGMA quick_check: {line}); restore it from a backup");
     }
 
     /// <summary>Differences between the live schema and a fresh install of <paramref name="version"/>.</summary>
@@ -115,8 +166,8 @@ public static class SchemaVerifier
         return result;
     }
 
-    /// <summary>Opens a connection for reading the catalog.</summary>
-    public static DbConnection Open(DatabaseOptions options)
+    /// <summary>Opens a connection for reading the catalog; a read-only one leaves a SQLite file as it is.</summary>
+    public static DbConnection Open(DatabaseOptions options, bool readOnly = false)
     {
         if (options.ParsedProvider == DatabaseProvider.Postgres)
         {
@@ -125,7 +176,9 @@ public static class SchemaVerifier
             return connection;
         }
 
-        return SqliteConnectionSetup.Open(options.ConnectionString, options.SqliteBusyTimeoutSeconds);
+        return readOnly
+            ? SqliteConnectionSetup.OpenReadOnly(options.ConnectionString, options.SqliteBusyTimeoutSeconds)
+            : SqliteConnectionSetup.Open(options.ConnectionString, options.SqliteBusyTimeoutSeconds);
     }
 
     private static SchemaSnapshot ExpectedSqlite(IReadOnlyList<string> statements)

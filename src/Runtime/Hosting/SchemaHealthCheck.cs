@@ -50,7 +50,9 @@ public sealed class SchemaHealthCheck : IHealthCheck
         }
         catch (Exception ex)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"Could not check the schema of {_migrator.Target}: {ex.Message}", ex));
+            // The driver's exception stays out of the result: its message may quote the connection string.
+            var failure = DeploymentException.From(ex, _migrator.Options);
+            return Task.FromResult(HealthCheckResult.Unhealthy($"Could not check the schema of {_migrator.Target}: {failure.Message}"));
         }
     }
 

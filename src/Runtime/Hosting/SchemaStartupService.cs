@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using AgentHive.Runtime.Deployment;
 using AgentHive.Runtime.Migrations;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,7 +36,7 @@ public sealed class SchemaStartupService : IHostedService
         if (_options.Mode == SchemaStartupMode.Migrate)
         {
             _migrator.Waiting ??= message => _logger.LogWarning("{Message}", message);
-            foreach (var step in _migrator.Up())
+            foreach (var step in Explained(() => _migrator.Up()))
             {
                 _logger.LogInformation("Applied schema version {Version} ({Description}) in {Elapsed} ms on {Target}",
                     step.Version, step.Description, (long)step.Elapsed.TotalMilliseconds, _migrator.Target);
@@ -43,7 +44,7 @@ public sealed class SchemaStartupService : IHostedService
         }
         else
         {
-            var pending = _migrator.Status().Where(s => !s.Applied).Select(s => s.Version).ToList();
+            var pending = Explained(_migrator.Status).Where(s => !s.Applied).Select(s => s.Version).ToList();
             if (pending.Count > 0)
             {
                 throw new InvalidOperationException(
@@ -51,7 +52,7 @@ public sealed class SchemaStartupService : IHostedService
             }
         }
 
-        var report = _migrator.Verify();
+        var report = Explained(() => _migrator.Verify());
         if (!report.Clean)
         {
             throw new InvalidOperationException(
@@ -61,6 +62,19 @@ public sealed class SchemaStartupService : IHostedService
 
         _logger.LogInformation("Schema version {Version} verified on {Target}", report.AppliedVersion, _migrator.Target);
         return Task.CompletedTask;
+    }
+
+    // Driver exceptions become one sentence without secrets (they may quote the connection string).
+    private T Explained<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception ex)
+        {
+            throw DeploymentException.From(ex, _migrator.Options);
+        }
     }
 
     /// <inheritdoc/>

@@ -30,6 +30,7 @@ public sealed class SchemaMigrator
     /// <summary>Creates a migrator for the migrations compiled into <paramref name="migrationsAssembly"/>.</summary>
     public SchemaMigrator(DatabaseOptions options, Assembly migrationsAssembly)
     {
+        options.Validate();
         _options = options;
         _provider = options.ParsedProvider;
         _migrations = migrationsAssembly;
@@ -38,6 +39,9 @@ public sealed class SchemaMigrator
             SqliteConnectionSetup.EnsureSupportedVersion();
         }
     }
+
+    /// <summary>The database this migrator works on.</summary>
+    public DatabaseOptions Options => _options;
 
     /// <summary>The target, described without secrets.</summary>
     public string Target => ConnectionStrings.Describe(_provider, _options.ConnectionString);
@@ -52,7 +56,8 @@ public sealed class SchemaMigrator
     public IReadOnlyList<BuiltMigration> Built => _built ??= BuiltMigrations.Load(_migrations);
 
     /// <summary>Compares the database with this build: recorded checksums and the live catalog.</summary>
-    public VerifyReport Verify() => SchemaVerifier.Verify(_options, Built);
+    /// <param name="checkStorage">On SQLite, also check every page of the file (<c>PRAGMA quick_check</c>); it reads the whole file.</param>
+    public VerifyReport Verify(bool checkStorage = false) => SchemaVerifier.Verify(_options, Built, checkStorage);
 
     /// <summary>
     /// Adopts a database that already has <paramref name="version"/>'s schema (checked like <see cref="Verify"/>):
@@ -64,7 +69,7 @@ public sealed class SchemaMigrator
         var migrations = Built.Where(m => m.Version <= version).ToList();
         if (migrations.All(m => m.Version != version))
         {
-            throw new InvalidOperationException($"This build has no version {version}; it knows {string.Join(", ", Built.Select(m => m.Version))}.");
+            throw new DeploymentException(DeploymentFailureKind.Usage, $"This build has no version {version}; it knows {KnownVersions}.");
         }
 
         using var held = Lock();
@@ -114,7 +119,10 @@ public sealed class SchemaMigrator
         transaction.Commit();
     }
 
-    /// <summary>Every version the build knows, with whether the database has applied it. Reads only; creates nothing.</summary>
+    /// <summary>
+    /// Every version the build knows, with whether the database has applied it, then any version the
+    /// database records that this build does not know. Reads only; creates and changes nothing.
+    /// </summary>
     public IReadOnlyList<MigrationState> Status()
     {
         if (IsMissingSqliteFile())
@@ -122,24 +130,34 @@ public sealed class SchemaMigrator
             return Known(_ => false);
         }
 
-        using var connection = SchemaVerifier.Open(_options);
+        using var connection = SchemaVerifier.Open(_options, readOnly: true);
         var applied = SchemaVerifier.AppliedVersions(connection, _provider);
-        return Known(applied.Contains);
+        var unknown = applied.Where(v => Built.All(m => m.Version != v))
+            .Select(v => new MigrationState(v, "not in this build: a newer build applied it, or the history was edited", Applied: true, InThisBuild: false));
+        return Known(applied.Contains).Concat(unknown).OrderBy(s => s.Version).ToList();
     }
 
     /// <summary>Applies pending versions up to <paramref name="targetVersion"/> (latest when null), one at a time.</summary>
+    /// <exception cref="DeploymentException">
+    /// The target is not a version of this build (<see cref="DeploymentFailureKind.Usage"/>), the database's history
+    /// does not match this build (<see cref="DeploymentFailureKind.HistoryMismatch"/>), or a version failed and was
+    /// rolled back (<see cref="DeploymentFailureKind.Failed"/>, naming the version the database is still at).
+    /// </exception>
     public IReadOnlyList<MigrationStep> Up(long? targetVersion = null, Action<MigrationState>? starting = null, Action<MigrationStep>? finished = null)
     {
+        EnsureUpTarget(targetVersion);
+
         // Under the lock, the applied versions are read afresh: a deployer that waited applies nothing twice.
         using var held = Lock();
+        EnsureHistoryMatches();
         return WithRunner(null, runner =>
         {
             var steps = new List<MigrationStep>();
-            foreach (var state in Known(runner.HasApplied).Where(s => !s.Applied && (targetVersion is null || s.Version <= targetVersion)))
+            foreach (var state in Pending(runner, targetVersion))
             {
                 starting?.Invoke(state);
                 var watch = Stopwatch.StartNew();
-                runner.Runner.MigrateUp(state.Version);
+                RolledBackOnFailure(state, "applying", () => runner.Runner.MigrateUp(state.Version));
                 var step = new MigrationStep(state.Version, state.Description, watch.Elapsed);
                 finished?.Invoke(step);
                 steps.Add(step);
@@ -150,12 +168,26 @@ public sealed class SchemaMigrator
     }
 
     /// <summary>Reverts applied versions above <paramref name="targetVersion"/>, newest first (0 reverts all).</summary>
+    /// <exception cref="DeploymentException">As for <see cref="Up"/>; the target must be from 0 to the current version.</exception>
     public IReadOnlyList<MigrationStep> Down(long targetVersion, Action<MigrationState>? starting = null, Action<MigrationStep>? finished = null)
     {
+        if (targetVersion < 0)
+        {
+            throw new DeploymentException(DeploymentFailureKind.Usage, $"Cannot go down to version {targetVersion}: versions start at 0 (0 removes every version).");
+        }
+
         using var held = Lock();
+        EnsureHistoryMatches();
         return WithRunner(null, runner =>
         {
             var steps = new List<MigrationStep>();
+            var current = Known(runner.HasApplied).Where(s => s.Applied).Select(s => s.Version).DefaultIfEmpty(0).Max();
+            if (targetVersion > current)
+            {
+                throw new DeploymentException(DeploymentFailureKind.Usage,
+                    $"Cannot go down to version {targetVersion}: the database is at version {current}. Give a version from 0 to {current}, or use up to go higher.");
+            }
+
             var applied = Known(runner.HasApplied).Where(s => s.Applied && s.Version > targetVersion).OrderByDescending(s => s.Version).ToList();
             for (var i = 0; i < applied.Count; i++)
             {
@@ -163,7 +195,7 @@ public sealed class SchemaMigrator
                 starting?.Invoke(state);
                 var watch = Stopwatch.StartNew();
                 var below = i + 1 < applied.Count ? applied[i + 1].Version : targetVersion;
-                runner.Runner.MigrateDown(below);
+                RolledBackOnFailure(state, "reverting", () => runner.Runner.MigrateDown(below));
                 var step = new MigrationStep(state.Version, state.Description, watch.Elapsed);
                 finished?.Invoke(step);
                 steps.Add(step);
@@ -173,38 +205,125 @@ public sealed class SchemaMigrator
         });
     }
 
-    /// <summary>Writes the SQL that <see cref="Up"/> would run, lock and history statements included, without running it.</summary>
+    /// <summary>
+    /// Writes the SQL that <see cref="Up"/> would run, without running it or writing to the database: the lock,
+    /// one transaction per version with its history statements, and on SQLite the foreign-key handling
+    /// around it (off before the transactions, checked before each commit, on again after).
+    /// </summary>
     public void Script(TextWriter output, long? targetVersion = null)
     {
+        EnsureUpTarget(targetVersion);
         var key = MigrationLock.AdvisoryKey(BuiltMigrations.SchemaIdentity(_migrations));
-        output.WriteLine(_provider == DatabaseProvider.Postgres
-            ? $"SELECT pg_advisory_lock({key}); -- held on its own session for the whole run"
-            : $"-- exclusive OS lock on {MigrationLock.SqliteLockFile(_options.ConnectionString) ?? "(in-memory database: none)"} for the whole run");
-        output.WriteLine();
-        ScriptMigrations(output, targetVersion);
         if (_provider == DatabaseProvider.Postgres)
         {
-            output.WriteLine($"SELECT pg_advisory_unlock({key});");
+            output.WriteLine($"SELECT pg_try_advisory_lock({key}); -- on a session of its own, tried again until it returns true or {_options.LockTimeoutSeconds} s pass");
         }
+        else
+        {
+            output.WriteLine($"-- exclusive OS lock on {MigrationLock.SqliteLockFile(_options.ConnectionString)} for the whole run");
+            output.WriteLine("PRAGMA foreign_keys = OFF; -- the migrator's connection: rebuilding a parent table must cascade nothing into its children");
+        }
+
+        output.WriteLine();
+        ScriptMigrations(output, targetVersion);
+        output.WriteLine(_provider == DatabaseProvider.Postgres ? $"SELECT pg_advisory_unlock({key});" : "PRAGMA foreign_keys = ON;");
     }
 
     private void ScriptMigrations(TextWriter output, long? targetVersion)
     {
         // A SQLite file that does not exist yet is empty: preview against memory rather than create the file.
-        var connectionString = IsMissingSqliteFile() ? "Data Source=:memory:" : _options.ConnectionString;
+        // An existing one is opened read-only, so previewing cannot change it (not even its journal mode).
+        var connectionString = IsMissingSqliteFile()
+            ? "Data Source=:memory:"
+            : _provider == DatabaseProvider.Sqlite
+                ? SqliteConnectionSetup.ReadOnly(_options.ConnectionString)
+                : _options.ConnectionString;
         WithRunner(output, runner =>
         {
-            if (targetVersion is { } to)
+            foreach (var state in Pending(runner, targetVersion))
             {
-                runner.Runner.MigrateUp(to);
-            }
-            else
-            {
-                runner.Runner.MigrateUp();
+                output.WriteLine("BEGIN;");
+                output.WriteLine();
+                runner.Runner.MigrateUp(state.Version);
+                runner.PreviewedAsApplied(state.Version);
+                if (_provider == DatabaseProvider.Sqlite)
+                {
+                    output.WriteLine("PRAGMA foreign_key_check; -- any row returned fails the version, which is rolled back");
+                    output.WriteLine();
+                }
+
+                output.WriteLine("COMMIT;");
+                output.WriteLine();
             }
 
             return 0;
         }, connectionString);
+    }
+
+    private IReadOnlyList<MigrationState> Pending(RunnerContext runner, long? targetVersion) =>
+        Known(runner.HasApplied).Where(s => !s.Applied && (targetVersion is null || s.Version <= targetVersion)).ToList();
+
+    private string KnownVersions => string.Join(", ", Built.Select(m => m.Version));
+
+    private void EnsureUpTarget(long? targetVersion)
+    {
+        if (targetVersion is { } to && Built.All(m => m.Version != to) && to != 0)
+        {
+            throw new DeploymentException(DeploymentFailureKind.Usage,
+                $"Cannot go up to version {to}: this build knows versions {KnownVersions}. Give one of them, or no target for the latest.");
+        }
+    }
+
+    /// <summary>Refuses to change a database whose recorded history this build cannot account for.</summary>
+    private void EnsureHistoryMatches()
+    {
+        if (IsMissingSqliteFile())
+        {
+            return;
+        }
+
+        using var connection = SchemaVerifier.Open(_options, readOnly: true);
+        var problems = SchemaVerifier.HistoryProblems(connection, _provider, Built);
+        if (problems.Count > 0)
+        {
+            throw new DeploymentException(DeploymentFailureKind.HistoryMismatch,
+                "The database's history does not match this build, so nothing was changed:\n  - " + string.Join("\n  - ", problems) +
+                "\nDeploy with the build that applied those versions, or run verify to see every difference.");
+        }
+    }
+
+    /// <summary>Runs one version's transaction; a failure says that it was rolled back and where the database is.</summary>
+    private void RolledBackOnFailure(MigrationState state, string doing, Action run)
+    {
+        try
+        {
+            run();
+        }
+        catch (Exception ex) when (ex is not DeploymentException)
+        {
+            var failure = DeploymentException.From(ex, _options);
+            if (failure.Kind != DeploymentFailureKind.Failed)
+            {
+                throw failure;
+            }
+
+            throw new DeploymentException(DeploymentFailureKind.Failed,
+                $"Version {state.Version} ({state.Description}) failed while {doing} and was rolled back; {WhereTheDatabaseIs()}. {failure.Message}");
+        }
+    }
+
+    // Read afresh rather than assumed: the message must say what the database really records.
+    private string WhereTheDatabaseIs()
+    {
+        try
+        {
+            using var connection = SchemaVerifier.Open(_options, readOnly: true);
+            return $"the database is still at version {SchemaVerifier.AppliedVersions(connection, _provider).DefaultIfEmpty(0).Max()}";
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return "its version could not be read back (run status)";
+        }
     }
 
     private IDisposable Lock() =>
@@ -266,7 +385,7 @@ public sealed class SchemaMigrator
                 logging.ClearProviders();
                 if (script is not null)
                 {
-                    logging.AddProvider(new SqlScriptLogger(script, echo: !preview));
+                    logging.AddProvider(new SqlScriptLogger(script, echo: !preview, _options.ConnectionString));
                 }
             });
 
@@ -305,5 +424,8 @@ public sealed class SchemaMigrator
 
             return _versions.VersionInfo.HasAppliedMigration(version);
         }
+
+        // A preview records nothing, so the runner must be told what the previewed versions already did.
+        public void PreviewedAsApplied(long version) => _versions.VersionInfo.AddAppliedMigration(version);
     }
 }

@@ -14,14 +14,17 @@ internal sealed class SqlScriptLogger : FluentMigratorLogger, ILoggerProvider
 {
     private readonly TextWriter _output;
     private readonly bool _echo;
+    private readonly string? _connectionString;
 
     /// <param name="output">Where the SQL goes.</param>
     /// <param name="echo">True when the SQL is being executed and each statement is echoed as one line before it runs.</param>
-    public SqlScriptLogger(TextWriter output, bool echo = false)
+    /// <param name="connectionString">Whose passwords are scrubbed from error messages.</param>
+    public SqlScriptLogger(TextWriter output, bool echo = false, string? connectionString = null)
         : base(new FluentMigratorLoggerOptions { ShowSql = true, ShowElapsedTime = false })
     {
         _output = output;
         _echo = echo;
+        _connectionString = connectionString;
     }
 
     public ILogger CreateLogger(string categoryName) => this;
@@ -62,7 +65,8 @@ internal sealed class SqlScriptLogger : FluentMigratorLogger, ILoggerProvider
         }
     }
 
-    protected override void WriteError(string message) => _output.WriteLine($"-- error: {message}");
+    protected override void WriteError(string message) =>
+        _output.WriteLine($"-- error: {Configuration.ConnectionStrings.Scrub(message, _connectionString)}");
 
     protected override void WriteError(Exception exception) => WriteError(exception.Message);
 

@@ -35,6 +35,17 @@ public static class SqliteConnectionSetup
         }
     }
 
+    /// <summary>
+    /// Opens a connection that cannot write the database file, for commands that only read: it leaves the
+    /// journal mode as it is (switching to WAL would rewrite the file header).
+    /// </summary>
+    public static SqliteConnection OpenReadOnly(string connectionString, int busyTimeoutSeconds = 5) =>
+        Open(ReadOnly(connectionString), busyTimeoutSeconds);
+
+    /// <summary>The same database, opened so that no connection of this string can write to it.</summary>
+    public static string ReadOnly(string connectionString) =>
+        new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadOnly }.ConnectionString;
+
     /// <summary>Applies the pragmas to an open connection (outside any transaction, where they take effect).</summary>
     /// <param name="connection">An open connection.</param>
     /// <param name="busyTimeoutSeconds">How long to wait for a lock.</param>
@@ -49,7 +60,7 @@ public static class SqliteConnectionSetup
         command.CommandText =
             $"PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA foreign_keys = {(foreignKeys ? "ON" : "OFF")}; PRAGMA synchronous = NORMAL;";
         command.ExecuteNonQuery();
-        if (!IsInMemory(connection))
+        if (!IsInMemory(connection) && new SqliteConnectionStringBuilder(connection.ConnectionString).Mode != SqliteOpenMode.ReadOnly)
         {
             command.CommandText = "PRAGMA journal_mode = WAL;";
             command.ExecuteNonQuery();

@@ -51,7 +51,8 @@ public sealed class PostgresMigrationTests : IntegrityContract
 
         Assert.Equal(SchemaCommandLine.Success, up.Code);
         Assert.Contains("Current version: 2", status.Output);
-        Assert.Equal(SchemaCommandLine.Failed, failed.Code);
+        Assert.Equal(SchemaCommandLine.Usage, failed.Code);
+        Assert.Contains("does not exist", failed.Error);
         foreach (var text in new[] { up.Output, up.Error, status.Output, status.Error, failed.Output, failed.Error })
         {
             Assert.DoesNotContain(password, text);

@@ -34,7 +34,11 @@ public sealed class MigratorProcess : IDisposable
 
     public static MigratorProcess Start(DatabaseOptions database, params string[] args) => Start(database, null, args);
 
-    public static MigratorProcess Start(DatabaseOptions database, System.Collections.Generic.IDictionary<string, string>? environment, params string[] args)
+    public static MigratorProcess Start(DatabaseOptions database, System.Collections.Generic.IDictionary<string, string>? environment, params string[] args) =>
+        Start(ToolPath, database, environment, args);
+
+    /// <summary>Starts the tool at <paramref name="toolPath"/> (a copy of the built one, e.g. beside another appsettings.json).</summary>
+    public static MigratorProcess Start(string toolPath, DatabaseOptions database, System.Collections.Generic.IDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -44,7 +48,7 @@ public sealed class MigratorProcess : IDisposable
             WorkingDirectory = Path.GetTempPath(),
         };
         info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(ToolPath);
+        info.ArgumentList.Add(toolPath);
         foreach (var arg in args.Concat(new[] { "--provider", database.Provider, "--connection", database.ConnectionString }))
         {
             info.ArgumentList.Add(arg);
