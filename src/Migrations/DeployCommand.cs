@@ -190,6 +190,10 @@ public static class DeployCommand
         {
             return report.Fail(error, ex.Message, LockTimeout);
         }
+        catch (DatabaseLocationException ex)
+        {
+            return report.Fail(error, $"Configuration error: {ex.Message}", Usage);
+        }
         catch (Exception ex)
         {
             return report.Fail(error, $"Failed: {Describe(ex)}", Failed);

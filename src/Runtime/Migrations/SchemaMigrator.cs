@@ -6,6 +6,7 @@ using System.Linq;
 using System.Reflection;
 using AgentHive.Runtime.Configuration;
 using AgentHive.Runtime.Deployment;
+using AgentHive.Runtime.Postgres;
 using AgentHive.Runtime.Sqlite;
 using FluentMigrator.Runner;
 using FluentMigrator.Runner.Processors;
@@ -13,6 +14,7 @@ using FluentMigrator.Runner.Processors.SQLite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace AgentHive.Runtime.Migrations;
 
@@ -35,12 +37,23 @@ public sealed class SchemaMigrator
         _migrations = migrationsAssembly;
         if (_provider == DatabaseProvider.Sqlite)
         {
+            if (!string.IsNullOrWhiteSpace(options.Schema))
+            {
+                throw new InvalidOperationException($"{DatabaseOptions.SectionName}:Schema applies to PostgreSQL only; remove it for SQLite.");
+            }
+
             SqliteConnectionSetup.EnsureSupportedVersion();
+        }
+        else
+        {
+            // Fails early on a schema name PostgreSQL cannot hold.
+            PostgresSchema.ConnectionString(options);
         }
     }
 
     /// <summary>The target, described without secrets.</summary>
-    public string Target => ConnectionStrings.Describe(_provider, _options.ConnectionString);
+    public string Target => ConnectionStrings.Describe(_provider, _options.ConnectionString) +
+        (string.IsNullOrWhiteSpace(_options.Schema) ? string.Empty : $", schema {_options.Schema}");
 
     /// <summary>Told when this deployer waits for another one's migration lock.</summary>
     public Action<string>? Waiting { get; set; }
@@ -67,51 +80,52 @@ public sealed class SchemaMigrator
             throw new InvalidOperationException($"This build has no version {version}; it knows {string.Join(", ", Built.Select(m => m.Version))}.");
         }
 
-        using var held = Lock();
-        using (var connection = SchemaVerifier.Open(_options))
+        Locked(runner =>
         {
-            var applied = SchemaVerifier.AppliedVersions(connection, _provider);
-            if (applied.Count > 0 || SchemaVerifier.History(connection, _provider).Count > 0)
+            using (var connection = SchemaVerifier.Open(_options))
             {
-                throw new InvalidOperationException(
-                    $"The database already records applied versions ({string.Join(", ", applied)}); baseline adopts only databases without history.");
+                var applied = SchemaVerifier.AppliedVersions(connection, _provider);
+                if (applied.Count > 0 || SchemaVerifier.History(connection, _provider).Count > 0)
+                {
+                    throw new InvalidOperationException(
+                        $"The database already records applied versions ({string.Join(", ", applied)}); baseline adopts only databases without history.");
+                }
+
+                var drift = SchemaVerifier.Drift(_options, connection, Built, version);
+                if (drift.Count > 0)
+                {
+                    throw new InvalidOperationException(
+                        $"The database does not match version {version}, so it was not adopted:\n  - " + string.Join("\n  - ", drift));
+                }
             }
 
-            var drift = SchemaVerifier.Drift(_options, connection, Built, version);
-            if (drift.Count > 0)
-            {
-                throw new InvalidOperationException(
-                    $"The database does not match version {version}, so it was not adopted:\n  - " + string.Join("\n  - ", drift));
-            }
-        }
-
-        // FluentMigrator creates its version table; the version rows and our history rows then commit together.
-        WithRunner(null, runner =>
-        {
+            // FluentMigrator creates its version table; the version rows and our history rows then commit together,
+            // on PostgreSQL on the session that holds the lock.
             runner.HasApplied(0);
+            runner.BeforeVersion();
+            var write = runner.Connection;
+            using var transaction = write.BeginTransaction();
+            foreach (var migration in migrations)
+            {
+                using var insert = write.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = $"INSERT INTO \"{SchemaVerifier.VersionTable}\" (\"version\", \"applied_on\", \"description\") VALUES (@version, @applied, @description)";
+                AddParameter(insert, "@version", migration.Version);
+                AddParameter(insert, "@applied", DateTime.UtcNow);
+                AddParameter(insert, "@description", migration.Description);
+                insert.ExecuteNonQuery();
+                foreach (var statement in migration.Record[_provider])
+                {
+                    using var record = write.CreateCommand();
+                    record.Transaction = transaction;
+                    record.CommandText = statement;
+                    record.ExecuteNonQuery();
+                }
+            }
+
+            transaction.Commit();
             return 0;
         });
-        using var write = SchemaVerifier.Open(_options);
-        using var transaction = write.BeginTransaction();
-        foreach (var migration in migrations)
-        {
-            using var insert = write.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = $"INSERT INTO \"{SchemaVerifier.VersionTable}\" (\"version\", \"applied_on\", \"description\") VALUES (@version, @applied, @description)";
-            AddParameter(insert, "@version", migration.Version);
-            AddParameter(insert, "@applied", DateTime.UtcNow);
-            AddParameter(insert, "@description", migration.Description);
-            insert.ExecuteNonQuery();
-            foreach (var statement in migration.Record[_provider])
-            {
-                using var record = write.CreateCommand();
-                record.Transaction = transaction;
-                record.CommandText = statement;
-                record.ExecuteNonQuery();
-            }
-        }
-
-        transaction.Commit();
     }
 
     /// <summary>Every version the build knows, with whether the database has applied it. Reads only; creates nothing.</summary>
@@ -131,14 +145,14 @@ public sealed class SchemaMigrator
     public IReadOnlyList<MigrationStep> Up(long? targetVersion = null, Action<MigrationState>? starting = null, Action<MigrationStep>? finished = null)
     {
         // Under the lock, the applied versions are read afresh: a deployer that waited applies nothing twice.
-        using var held = Lock();
-        return WithRunner(null, runner =>
+        return Locked(runner =>
         {
             var steps = new List<MigrationStep>();
             foreach (var state in Known(runner.HasApplied).Where(s => !s.Applied && (targetVersion is null || s.Version <= targetVersion)))
             {
                 starting?.Invoke(state);
                 var watch = Stopwatch.StartNew();
+                runner.BeforeVersion();
                 runner.Runner.MigrateUp(state.Version);
                 var step = new MigrationStep(state.Version, state.Description, watch.Elapsed);
                 finished?.Invoke(step);
@@ -152,8 +166,7 @@ public sealed class SchemaMigrator
     /// <summary>Reverts applied versions above <paramref name="targetVersion"/>, newest first (0 reverts all).</summary>
     public IReadOnlyList<MigrationStep> Down(long targetVersion, Action<MigrationState>? starting = null, Action<MigrationStep>? finished = null)
     {
-        using var held = Lock();
-        return WithRunner(null, runner =>
+        return Locked(runner =>
         {
             var steps = new List<MigrationStep>();
             var applied = Known(runner.HasApplied).Where(s => s.Applied && s.Version > targetVersion).OrderByDescending(s => s.Version).ToList();
@@ -163,6 +176,7 @@ public sealed class SchemaMigrator
                 starting?.Invoke(state);
                 var watch = Stopwatch.StartNew();
                 var below = i + 1 < applied.Count ? applied[i + 1].Version : targetVersion;
+                runner.BeforeVersion();
                 runner.Runner.MigrateDown(below);
                 var step = new MigrationStep(state.Version, state.Description, watch.Elapsed);
                 finished?.Invoke(step);
@@ -176,13 +190,13 @@ public sealed class SchemaMigrator
     /// <summary>Writes the SQL that <see cref="Up"/> would run, lock and history statements included, without running it.</summary>
     public void Script(TextWriter output, long? targetVersion = null)
     {
-        var key = MigrationLock.AdvisoryKey(BuiltMigrations.SchemaIdentity(_migrations));
-        output.WriteLine(_provider == DatabaseProvider.Postgres
-            ? $"SELECT pg_advisory_lock({key}); -- held on its own session for the whole run"
+        long? key = _provider == DatabaseProvider.Postgres ? MigrationLock.AdvisoryKey(SchemaIdentity, ResolvePostgresSchema()) : null;
+        output.WriteLine(key is not null
+            ? $"SELECT pg_try_advisory_lock({key}); -- repeated until true, on the session that then runs every statement below"
             : $"-- exclusive OS lock on {MigrationLock.SqliteLockFile(_options.ConnectionString) ?? "(in-memory database: none)"} for the whole run");
         output.WriteLine();
         ScriptMigrations(output, targetVersion);
-        if (_provider == DatabaseProvider.Postgres)
+        if (key is not null)
         {
             output.WriteLine($"SELECT pg_advisory_unlock({key});");
         }
@@ -191,7 +205,7 @@ public sealed class SchemaMigrator
     private void ScriptMigrations(TextWriter output, long? targetVersion)
     {
         // A SQLite file that does not exist yet is empty: preview against memory rather than create the file.
-        var connectionString = IsMissingSqliteFile() ? "Data Source=:memory:" : _options.ConnectionString;
+        var connectionString = IsMissingSqliteFile() ? "Data Source=:memory:" : null;
         WithRunner(output, runner =>
         {
             if (targetVersion is { } to)
@@ -207,8 +221,57 @@ public sealed class SchemaMigrator
         }, connectionString);
     }
 
-    private IDisposable Lock() =>
-        MigrationLock.Acquire(_options, BuiltMigrations.SchemaIdentity(_migrations), TimeSpan.FromSeconds(_options.LockTimeoutSeconds), Waiting);
+    private string SchemaIdentity => BuiltMigrations.SchemaIdentity(_migrations);
+
+    private TimeSpan LockTimeout => TimeSpan.FromSeconds(_options.LockTimeoutSeconds);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> holding the migration lock. On PostgreSQL the lock is taken on the
+    /// session FluentMigrator migrates through, and each version first checks that the session still holds
+    /// it: a session that was ended loses its lock and its open transaction together, and a new session
+    /// opened in its place would hold no lock, so it stops there.
+    /// </summary>
+    private T Locked<T>(Func<RunnerContext, T> action)
+    {
+        if (_provider == DatabaseProvider.Sqlite)
+        {
+            using var held = MigrationLock.Acquire(_options, SchemaIdentity, LockTimeout, Waiting);
+            return WithRunner(null, action);
+        }
+
+        long? lostKey = null;
+        try
+        {
+            return WithRunner(null, runner =>
+            {
+                var connection = (NpgsqlConnection)runner.Connection;
+                var key = MigrationLock.AdvisoryKey(SchemaIdentity, runner.Schema);
+                using var held = MigrationLock.AcquireOn(connection, key, LockTimeout, Waiting);
+                PostgresSchema.CreateConfigured(connection, _options);
+                runner.BeforeVersion = () => MigrationLock.EnsureHeld(connection, key);
+                try
+                {
+                    return action(runner);
+                }
+                catch when (connection.FullState != System.Data.ConnectionState.Open)
+                {
+                    lostKey = key;
+                    throw;
+                }
+            });
+        }
+        catch (Exception ex) when (lostKey is { } key && ex is not MigrationLockLostException)
+        {
+            // FluentMigrator's own cleanup on the dead session may throw on top; the cause is the lost session.
+            throw MigrationLock.Lost(key, ex);
+        }
+    }
+
+    private string ResolvePostgresSchema()
+    {
+        using var connection = (NpgsqlConnection)SchemaVerifier.Open(_options);
+        return PostgresSchema.Of(connection, _options);
+    }
 
     private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
     {
@@ -223,13 +286,12 @@ public sealed class SchemaMigrator
 
     private T WithRunner<T>(TextWriter? script, Func<RunnerContext, T> action, string? connectionString = null)
     {
-        using var services = BuildServices(script ?? Echo, connectionString ?? _options.ConnectionString, preview: script is not null);
+        var schema = _provider == DatabaseProvider.Postgres ? ResolvePostgresSchema() : string.Empty;
+        using var services = BuildServices(script ?? Echo, connectionString ?? MigratorConnectionString(), schema, preview: script is not null);
         using var scope = services.CreateScope();
-        var runner = scope.ServiceProvider.GetRequiredService<IMigrationRunner>();
-        var versions = scope.ServiceProvider.GetRequiredService<IVersionLoader>();
         try
         {
-            return action(new RunnerContext(runner, versions));
+            return action(new RunnerContext(scope.ServiceProvider, schema));
         }
         finally
         {
@@ -241,7 +303,13 @@ public sealed class SchemaMigrator
         }
     }
 
-    private ServiceProvider BuildServices(TextWriter? script, string connectionString, bool preview)
+    // PostgreSQL: a pooled session would keep the advisory lock after it was closed, until reused.
+    private string MigratorConnectionString() =>
+        _provider == DatabaseProvider.Postgres
+            ? new NpgsqlConnectionStringBuilder(PostgresSchema.ConnectionString(_options)) { Pooling = false }.ConnectionString
+            : _options.ConnectionString;
+
+    private ServiceProvider BuildServices(TextWriter? script, string connectionString, string schema, bool preview)
     {
         var services = new ServiceCollection()
             .AddFluentMigratorCore()
@@ -257,7 +325,7 @@ public sealed class SchemaMigrator
                 }
 
                 runner.WithGlobalConnectionString(connectionString)
-                    .WithVersionTable(new AgentHiveVersionTable())
+                    .WithVersionTable(new AgentHiveVersionTable(schema))
                     .ScanIn(_migrations).For.Migrations();
             })
             .Configure<ProcessorOptions>(o => o.PreviewOnly = preview)
@@ -283,24 +351,46 @@ public sealed class SchemaMigrator
 
     private sealed class RunnerContext
     {
-        private readonly IVersionLoader _versions;
+        private readonly IServiceProvider _services;
+        private IVersionLoader? _versions;
 
-        public RunnerContext(IMigrationRunner runner, IVersionLoader versions)
+        public RunnerContext(IServiceProvider services, string schema)
         {
-            Runner = runner;
-            _versions = versions;
+            _services = services;
+            Runner = services.GetRequiredService<IMigrationRunner>();
+            Schema = schema;
         }
 
         public IMigrationRunner Runner { get; }
 
-        private bool _loaded;
+        /// <summary>The PostgreSQL schema that holds our tables; empty on SQLite.</summary>
+        public string Schema { get; }
 
+        /// <summary>Runs before each version is applied or reverted.</summary>
+        public Action BeforeVersion { get; set; } = () => { };
+
+        /// <summary>The processor's own connection, open: the session every migration statement runs on.</summary>
+        public System.Data.Common.DbConnection Connection
+        {
+            get
+            {
+                var connection = (System.Data.Common.DbConnection)((GenericProcessorBase)Runner.Processor).Connection;
+                if (connection.State != System.Data.ConnectionState.Open)
+                {
+                    connection.Open();
+                }
+
+                return connection;
+            }
+        }
+
+        // Resolved on first use, so that FluentMigrator reads (and creates) its version table only under the lock.
         public bool HasApplied(long version)
         {
-            if (!_loaded)
+            if (_versions is null)
             {
+                _versions = _services.GetRequiredService<IVersionLoader>();
                 _versions.LoadVersionInfo();
-                _loaded = true;
             }
 
             return _versions.VersionInfo.HasAppliedMigration(version);

@@ -74,7 +74,7 @@ public abstract class DeploymentContract : IDisposable
         var (code, output) = MigratorProcess.Run(database.Options, "up", "--dry-run");
 
         Assert.True(code == DeployCommand.Success, output);
-        Assert.Contains(database.Options.ParsedProvider == DatabaseProvider.Postgres ? "SELECT pg_advisory_lock(" : "-- exclusive OS lock on", output);
+        Assert.Contains(database.Options.ParsedProvider == DatabaseProvider.Postgres ? "SELECT pg_try_advisory_lock(" : "-- exclusive OS lock on", output);
         Assert.Contains("CREATE TABLE \"agents\"", output);
         Assert.Contains("INSERT INTO \"agenthive_schema_history\"", output);
         Assert.Contains("ALTER TABLE", output);
