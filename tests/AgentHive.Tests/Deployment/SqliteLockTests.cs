@@ -93,6 +93,8 @@ public sealed class SqliteLockTests : IDisposable
         Assert.Equal(expected, MigrationLock.SqliteLockFile($"Data Source=./{relative}"));
         Assert.Null(MigrationLock.SqliteLockFile("Data Source=file:memdb?mode=memory&cache=shared"));
         Assert.Null(MigrationLock.SqliteLockFile("Data Source=:memory:"));
+        Assert.Null(MigrationLock.SqliteLockFile("Data Source=file::memory:?cache=shared"));
+        Assert.Null(MigrationLock.SqliteLockFile("Data Source=agent_hive.db;Mode=Memory"));
     }
 
     public static TheoryData<string, string> UnusableLocations => new()
