@@ -55,6 +55,34 @@ public sealed class PostgresLockTests : IDisposable
     }
 
     [Fact]
+    public void A_deployer_busy_migrating_keeps_its_lock_under_idle_session_timeout()
+    {
+        Assert.Equal(DeployCommand.Success, MigratorProcess.Run(_database.Options, "up", "--to", "1").Code);
+        var name = new NpgsqlConnectionStringBuilder(_database.ConnectionString).Database;
+        Execute($"ALTER DATABASE \"{name}\" SET idle_session_timeout = '1s'");
+        using var blocker = (NpgsqlConnection)_database.Open();
+        using var transaction = blocker.BeginTransaction();
+        var tables = string.Join(", ", Strings(blocker, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'agenthive%'").Select(t => $"\"{t}\""));
+        Execute(blocker, $"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE");
+        using var first = MigratorProcess.Start(_database.Options, "up");
+        WaitUntil(() => LockHolders().Length == 1 && WaitingOnTables() >= 1, first);
+
+        // A lock held on an idle side session would be gone after 1 s, and the second deployer would start version 2.
+        using var second = MigratorProcess.Start(_database.Options, "up");
+        Thread.Sleep(TimeSpan.FromSeconds(4));
+        Assert.Equal(1, WaitingOnTables());
+        transaction.Rollback();
+        var firstCode = first.WaitForExit(TimeSpan.FromSeconds(120));
+        var secondCode = second.WaitForExit(TimeSpan.FromSeconds(120));
+
+        Assert.True(firstCode == DeployCommand.Success, $"exit {firstCode}\n{first.Output}");
+        Assert.Contains("Applying 2:", first.Output);
+        Assert.True(secondCode == DeployCommand.Success, $"exit {secondCode}\n{second.Output}");
+        Assert.Contains("Nothing to apply.", second.Output);
+        Assert.Equal(new long[] { 1, 2 }, _database.Longs($"SELECT \"version\" FROM {SchemaVerifier.VersionTable} ORDER BY \"version\""));
+    }
+
+    [Fact]
     public void A_session_without_the_lock_is_refused_before_a_version_runs()
     {
         var key = MigrationLock.AdvisoryKey("Some.Schema", "public");
