@@ -4,9 +4,9 @@ using System.IO;
 namespace AgentHive.Runtime.Deployment;
 
 /// <summary>
-/// Thrown when the configured database location cannot be used at all (a missing folder, a path that is
-/// too long, no permission, a read-only file system): a configuration problem, reported at once rather
-/// than waited on.
+/// Thrown when the configured database location cannot be used at all (for SQLite a missing folder, a path
+/// that is too long, no permission, a read-only file system; for PostgreSQL a search path that names no
+/// existing schema): a configuration problem, reported at once rather than waited on.
 /// </summary>
 public sealed class DatabaseLocationException : Exception
 {

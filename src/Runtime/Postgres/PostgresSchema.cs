@@ -1,6 +1,7 @@
 using System;
 using System.Text;
 using AgentHive.Runtime.Configuration;
+using AgentHive.Runtime.Deployment;
 using Npgsql;
 
 namespace AgentHive.Runtime.Postgres;
@@ -29,9 +30,9 @@ public static class PostgresSchema
     }
 
     /// <summary>Our schema for this connection.</summary>
-    /// <exception cref="InvalidOperationException">No schema is configured and the search path names no schema that exists.</exception>
+    /// <exception cref="DatabaseLocationException">No schema is configured and the search path names no schema that exists.</exception>
     public static string Of(NpgsqlConnection connection, DatabaseOptions options) =>
-        Configured(options) ?? Current(connection) ?? throw new InvalidOperationException(
+        Configured(options) ?? Current(connection) ?? throw new DatabaseLocationException(
             $"The connection's search path ({Scalar(connection, "SHOW search_path")}) names no schema that exists, so there is nowhere to " +
             $"create the tables. Create the schema, fix the role's search_path or Search Path= in the connection string, or set {DatabaseOptions.SectionName}:Schema.");
 

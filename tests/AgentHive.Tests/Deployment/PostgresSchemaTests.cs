@@ -49,6 +49,18 @@ public sealed class PostgresSchemaTests : IDisposable
     }
 
     [Fact]
+    public void A_search_path_without_an_existing_schema_is_a_configuration_error()
+    {
+        var options = Postgres(new NpgsqlConnectionStringBuilder(_database.ConnectionString) { SearchPath = "nowhere" }.ConnectionString);
+
+        var (code, output) = Run(options, "up");
+
+        Assert.True(code == DeployCommand.Usage, output);
+        Assert.Contains("The connection's search path (nowhere) names no schema that exists", output);
+        Assert.Empty(TablesIn("public"));
+    }
+
+    [Fact]
     public void The_schema_setting_is_created_by_up_and_read_by_every_command()
     {
         var options = Postgres(_database.ConnectionString, "configured");
