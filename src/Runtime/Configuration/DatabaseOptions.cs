@@ -24,6 +24,12 @@ public sealed class DatabaseOptions
     /// <summary>The ADO.NET connection string for the provider.</summary>
     public string ConnectionString { get; set; } = DefaultSqliteConnectionString;
 
+    /// <summary>
+    /// PostgreSQL only: the schema (namespace) that holds every table of ours, created by <c>up</c> when
+    /// missing. Unset: the first existing schema of the connection's search path (<c>current_schema()</c>).
+    /// </summary>
+    public string? Schema { get; set; }
+
     /// <summary>Seconds a SQLite connection waits for a lock before failing with SQLITE_BUSY.</summary>
     public int SqliteBusyTimeoutSeconds { get; set; } = 5;
 

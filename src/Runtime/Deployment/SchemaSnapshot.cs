@@ -59,6 +59,7 @@ public sealed class SchemaSnapshot
     {
         var objects = new List<SchemaObject>();
         var s = schemaName.Replace("'", "''");
+        var ns = $"(SELECT oid FROM pg_namespace WHERE nspname = '{s}')";
         string Clean(string text) => Normalize(text.Replace($"\"{schemaName}\".", string.Empty).Replace($"{schemaName}.", string.Empty));
         foreach (var row in Rows(connection, $"SELECT table_name FROM information_schema.tables WHERE table_schema = '{s}' AND table_type = 'BASE TABLE'"))
         {
@@ -79,7 +80,7 @@ public sealed class SchemaSnapshot
         }
 
         foreach (var row in Rows(connection,
-                     $"SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE c.relnamespace = '{s}'::regnamespace"))
+                     $"SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE c.relnamespace = {ns}"))
         {
             if (!IsBookkeeping(row[0]))
             {
@@ -96,7 +97,7 @@ public sealed class SchemaSnapshot
         }
 
         foreach (var row in Rows(connection,
-                     $"SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = '{s}'::regnamespace AND NOT t.tgisinternal"))
+                     $"SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = {ns} AND NOT t.tgisinternal"))
         {
             if (!IsBookkeeping(row[0]))
             {
@@ -104,7 +105,7 @@ public sealed class SchemaSnapshot
             }
         }
 
-        foreach (var row in Rows(connection, $"SELECT proname, prosrc FROM pg_proc WHERE pronamespace = '{s}'::regnamespace"))
+        foreach (var row in Rows(connection, $"SELECT proname, prosrc FROM pg_proc WHERE pronamespace = {ns}"))
         {
             objects.Add(new SchemaObject("function", row[0], Clean(row[1])));
         }

@@ -4,6 +4,7 @@ using System.Data.Common;
 using System.IO;
 using System.Linq;
 using AgentHive.Runtime.Configuration;
+using AgentHive.Runtime.Postgres;
 using AgentHive.Runtime.Sqlite;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -48,6 +49,14 @@ public static class SchemaVerifier
         }
 
         using var connection = Open(options, readOnly: true);
+        if (connection is NpgsqlConnection npgsql && PostgresSchema.Current(npgsql) is null)
+        {
+            return new VerifyReport(0, new[]
+            {
+                string.IsNullOrWhiteSpace(options.Schema) ? "the connection's search path names no schema that exists" : $"the schema {options.Schema} does not exist",
+            });
+        }
+
         var problems = new List<string>();
         if (checkStorage && connection is SqliteConnection sqlite)
         {
@@ -132,7 +141,7 @@ public static class SchemaVerifier
         if (provider == DatabaseProvider.Postgres)
         {
             var npgsql = (NpgsqlConnection)connection;
-            var live = SchemaSnapshot.Read(npgsql, CurrentSchema(npgsql));
+            var live = SchemaSnapshot.Read(npgsql, PostgresSchema.Of(npgsql, options));
             return live.DifferencesFrom(ExpectedPostgres(npgsql, statements), label);
         }
 
@@ -171,7 +180,7 @@ public static class SchemaVerifier
     {
         if (options.ParsedProvider == DatabaseProvider.Postgres)
         {
-            var connection = new NpgsqlConnection(options.ConnectionString);
+            var connection = new NpgsqlConnection(PostgresSchema.ConnectionString(options));
             connection.Open();
             return connection;
         }
@@ -227,17 +236,12 @@ public static class SchemaVerifier
         return snapshot;
     }
 
-    private static string CurrentSchema(NpgsqlConnection connection)
-    {
-        using var command = new NpgsqlCommand("SELECT current_schema()", connection);
-        return (string)command.ExecuteScalar()!;
-    }
-
     private static bool TableExists(DbConnection connection, DatabaseProvider provider, string table)
     {
         using var command = connection.CreateCommand();
         command.CommandText = provider == DatabaseProvider.Postgres
-            ? $"SELECT to_regclass('\"{table}\"') IS NOT NULL"
+            // Our schema is the first that exists on the search path, so this is where the unqualified name resolves.
+            ? $"SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = '{table}')"
             : $"SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = '{table}'";
         return Convert.ToBoolean(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }

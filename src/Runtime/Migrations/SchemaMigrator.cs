@@ -6,6 +6,7 @@ using System.Linq;
 using System.Reflection;
 using AgentHive.Runtime.Configuration;
 using AgentHive.Runtime.Deployment;
+using AgentHive.Runtime.Postgres;
 using AgentHive.Runtime.Sqlite;
 using FluentMigrator.Runner;
 using FluentMigrator.Runner.Processors;
@@ -13,6 +14,7 @@ using FluentMigrator.Runner.Processors.SQLite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace AgentHive.Runtime.Migrations;
 
@@ -36,7 +38,17 @@ public sealed class SchemaMigrator
         _migrations = migrationsAssembly;
         if (_provider == DatabaseProvider.Sqlite)
         {
+            if (!string.IsNullOrWhiteSpace(options.Schema))
+            {
+                throw new InvalidOperationException($"{DatabaseOptions.SectionName}:Schema applies to PostgreSQL only; remove it for SQLite.");
+            }
+
             SqliteConnectionSetup.EnsureSupportedVersion();
+        }
+        else
+        {
+            // Fails early on a schema name PostgreSQL cannot hold.
+            PostgresSchema.ConnectionString(options);
         }
     }
 
@@ -44,7 +56,8 @@ public sealed class SchemaMigrator
     public DatabaseOptions Options => _options;
 
     /// <summary>The target, described without secrets.</summary>
-    public string Target => ConnectionStrings.Describe(_provider, _options.ConnectionString);
+    public string Target => ConnectionStrings.Describe(_provider, _options.ConnectionString) +
+        (string.IsNullOrWhiteSpace(_options.Schema) ? string.Empty : $", schema {_options.Schema}");
 
     /// <summary>Told when this deployer waits for another one's migration lock.</summary>
     public Action<string>? Waiting { get; set; }
@@ -72,51 +85,52 @@ public sealed class SchemaMigrator
             throw new DeploymentException(DeploymentFailureKind.Usage, $"This build has no version {version}; it knows {KnownVersions}.");
         }
 
-        using var held = Lock();
-        using (var connection = SchemaVerifier.Open(_options))
+        Locked(runner =>
         {
-            var applied = SchemaVerifier.AppliedVersions(connection, _provider);
-            if (applied.Count > 0 || SchemaVerifier.History(connection, _provider).Count > 0)
+            using (var connection = SchemaVerifier.Open(_options))
             {
-                throw new InvalidOperationException(
-                    $"The database already records applied versions ({string.Join(", ", applied)}); baseline adopts only databases without history.");
+                var applied = SchemaVerifier.AppliedVersions(connection, _provider);
+                if (applied.Count > 0 || SchemaVerifier.History(connection, _provider).Count > 0)
+                {
+                    throw new InvalidOperationException(
+                        $"The database already records applied versions ({string.Join(", ", applied)}); baseline adopts only databases without history.");
+                }
+
+                var drift = SchemaVerifier.Drift(_options, connection, Built, version);
+                if (drift.Count > 0)
+                {
+                    throw new InvalidOperationException(
+                        $"The database does not match version {version}, so it was not adopted:\n  - " + string.Join("\n  - ", drift));
+                }
             }
 
-            var drift = SchemaVerifier.Drift(_options, connection, Built, version);
-            if (drift.Count > 0)
-            {
-                throw new InvalidOperationException(
-                    $"The database does not match version {version}, so it was not adopted:\n  - " + string.Join("\n  - ", drift));
-            }
-        }
-
-        // FluentMigrator creates its version table; the version rows and our history rows then commit together.
-        WithRunner(null, runner =>
-        {
+            // FluentMigrator creates its version table; the version rows and our history rows then commit together,
+            // on PostgreSQL on the session that holds the lock.
             runner.HasApplied(0);
+            runner.BeforeVersion();
+            var write = runner.Connection;
+            using var transaction = write.BeginTransaction();
+            foreach (var migration in migrations)
+            {
+                using var insert = write.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = $"INSERT INTO \"{SchemaVerifier.VersionTable}\" (\"version\", \"applied_on\", \"description\") VALUES (@version, @applied, @description)";
+                AddParameter(insert, "@version", migration.Version);
+                AddParameter(insert, "@applied", DateTime.UtcNow);
+                AddParameter(insert, "@description", migration.Description);
+                insert.ExecuteNonQuery();
+                foreach (var statement in migration.Record[_provider])
+                {
+                    using var record = write.CreateCommand();
+                    record.Transaction = transaction;
+                    record.CommandText = statement;
+                    record.ExecuteNonQuery();
+                }
+            }
+
+            transaction.Commit();
             return 0;
         });
-        using var write = SchemaVerifier.Open(_options);
-        using var transaction = write.BeginTransaction();
-        foreach (var migration in migrations)
-        {
-            using var insert = write.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = $"INSERT INTO \"{SchemaVerifier.VersionTable}\" (\"version\", \"applied_on\", \"description\") VALUES (@version, @applied, @description)";
-            AddParameter(insert, "@version", migration.Version);
-            AddParameter(insert, "@applied", DateTime.UtcNow);
-            AddParameter(insert, "@description", migration.Description);
-            insert.ExecuteNonQuery();
-            foreach (var statement in migration.Record[_provider])
-            {
-                using var record = write.CreateCommand();
-                record.Transaction = transaction;
-                record.CommandText = statement;
-                record.ExecuteNonQuery();
-            }
-        }
-
-        transaction.Commit();
     }
 
     /// <summary>
@@ -148,15 +162,15 @@ public sealed class SchemaMigrator
         EnsureUpTarget(targetVersion);
 
         // Under the lock, the applied versions are read afresh: a deployer that waited applies nothing twice.
-        using var held = Lock();
-        EnsureHistoryMatches();
-        return WithRunner(null, runner =>
+        return Locked(runner =>
         {
+            EnsureHistoryMatches();
             var steps = new List<MigrationStep>();
             foreach (var state in Pending(runner, targetVersion))
             {
                 starting?.Invoke(state);
                 var watch = Stopwatch.StartNew();
+                runner.BeforeVersion();
                 RolledBackOnFailure(state, "applying", () => runner.Runner.MigrateUp(state.Version));
                 var step = new MigrationStep(state.Version, state.Description, watch.Elapsed);
                 finished?.Invoke(step);
@@ -176,10 +190,9 @@ public sealed class SchemaMigrator
             throw new DeploymentException(DeploymentFailureKind.Usage, $"Cannot go down to version {targetVersion}: versions start at 0 (0 removes every version).");
         }
 
-        using var held = Lock();
-        EnsureHistoryMatches();
-        return WithRunner(null, runner =>
+        return Locked(runner =>
         {
+            EnsureHistoryMatches();
             var steps = new List<MigrationStep>();
             var current = Known(runner.HasApplied).Where(s => s.Applied).Select(s => s.Version).DefaultIfEmpty(0).Max();
             if (targetVersion > current)
@@ -195,6 +208,7 @@ public sealed class SchemaMigrator
                 starting?.Invoke(state);
                 var watch = Stopwatch.StartNew();
                 var below = i + 1 < applied.Count ? applied[i + 1].Version : targetVersion;
+                runner.BeforeVersion();
                 RolledBackOnFailure(state, "reverting", () => runner.Runner.MigrateDown(below));
                 var step = new MigrationStep(state.Version, state.Description, watch.Elapsed);
                 finished?.Invoke(step);
@@ -213,10 +227,10 @@ public sealed class SchemaMigrator
     public void Script(TextWriter output, long? targetVersion = null)
     {
         EnsureUpTarget(targetVersion);
-        var key = MigrationLock.AdvisoryKey(BuiltMigrations.SchemaIdentity(_migrations));
-        if (_provider == DatabaseProvider.Postgres)
+        long? key = _provider == DatabaseProvider.Postgres ? MigrationLock.AdvisoryKey(SchemaIdentity, ResolvePostgresSchema()) : null;
+        if (key is not null)
         {
-            output.WriteLine($"SELECT pg_try_advisory_lock({key}); -- on a session of its own, tried again until it returns true or {_options.LockTimeoutSeconds} s pass");
+            output.WriteLine($"SELECT pg_try_advisory_lock({key}); -- tried again until it returns true or {_options.LockTimeoutSeconds} s pass, on the session that then runs every statement below");
         }
         else
         {
@@ -237,7 +251,7 @@ public sealed class SchemaMigrator
             ? "Data Source=:memory:"
             : _provider == DatabaseProvider.Sqlite
                 ? SqliteConnectionSetup.ReadOnly(_options.ConnectionString)
-                : _options.ConnectionString;
+                : null;
         WithRunner(output, runner =>
         {
             foreach (var state in Pending(runner, targetVersion))
@@ -326,8 +340,57 @@ public sealed class SchemaMigrator
         }
     }
 
-    private IDisposable Lock() =>
-        MigrationLock.Acquire(_options, BuiltMigrations.SchemaIdentity(_migrations), TimeSpan.FromSeconds(_options.LockTimeoutSeconds), Waiting);
+    private string SchemaIdentity => BuiltMigrations.SchemaIdentity(_migrations);
+
+    private TimeSpan LockTimeout => TimeSpan.FromSeconds(_options.LockTimeoutSeconds);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> holding the migration lock. On PostgreSQL the lock is taken on the
+    /// session FluentMigrator migrates through, and each version first checks that the session still holds
+    /// it: a session that was ended loses its lock and its open transaction together, and a new session
+    /// opened in its place would hold no lock, so it stops there.
+    /// </summary>
+    private T Locked<T>(Func<RunnerContext, T> action)
+    {
+        if (_provider == DatabaseProvider.Sqlite)
+        {
+            using var held = MigrationLock.Acquire(_options, SchemaIdentity, LockTimeout, Waiting);
+            return WithRunner(null, action);
+        }
+
+        long? lostKey = null;
+        try
+        {
+            return WithRunner(null, runner =>
+            {
+                var connection = (NpgsqlConnection)runner.Connection;
+                var key = MigrationLock.AdvisoryKey(SchemaIdentity, runner.Schema);
+                using var held = MigrationLock.AcquireOn(connection, key, LockTimeout, Waiting);
+                PostgresSchema.CreateConfigured(connection, _options);
+                runner.BeforeVersion = () => MigrationLock.EnsureHeld(connection, key);
+                try
+                {
+                    return action(runner);
+                }
+                catch when (connection.FullState != System.Data.ConnectionState.Open)
+                {
+                    lostKey = key;
+                    throw;
+                }
+            });
+        }
+        catch (Exception ex) when (lostKey is { } key && ex is not MigrationLockLostException)
+        {
+            // FluentMigrator's own cleanup on the dead session may throw on top; the cause is the lost session.
+            throw MigrationLock.Lost(key, ex);
+        }
+    }
+
+    private string ResolvePostgresSchema()
+    {
+        using var connection = (NpgsqlConnection)SchemaVerifier.Open(_options);
+        return PostgresSchema.Of(connection, _options);
+    }
 
     private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
     {
@@ -342,13 +405,12 @@ public sealed class SchemaMigrator
 
     private T WithRunner<T>(TextWriter? script, Func<RunnerContext, T> action, string? connectionString = null)
     {
-        using var services = BuildServices(script ?? Echo, connectionString ?? _options.ConnectionString, preview: script is not null);
+        var schema = _provider == DatabaseProvider.Postgres ? ResolvePostgresSchema() : string.Empty;
+        using var services = BuildServices(script ?? Echo, connectionString ?? MigratorConnectionString(), schema, preview: script is not null);
         using var scope = services.CreateScope();
-        var runner = scope.ServiceProvider.GetRequiredService<IMigrationRunner>();
-        var versions = scope.ServiceProvider.GetRequiredService<IVersionLoader>();
         try
         {
-            return action(new RunnerContext(runner, versions));
+            return action(new RunnerContext(scope.ServiceProvider, schema));
         }
         finally
         {
@@ -360,7 +422,13 @@ public sealed class SchemaMigrator
         }
     }
 
-    private ServiceProvider BuildServices(TextWriter? script, string connectionString, bool preview)
+    // PostgreSQL: a pooled session would keep the advisory lock after it was closed, until reused.
+    private string MigratorConnectionString() =>
+        _provider == DatabaseProvider.Postgres
+            ? new NpgsqlConnectionStringBuilder(PostgresSchema.ConnectionString(_options)) { Pooling = false }.ConnectionString
+            : _options.ConnectionString;
+
+    private ServiceProvider BuildServices(TextWriter? script, string connectionString, string schema, bool preview)
     {
         var services = new ServiceCollection()
             .AddFluentMigratorCore()
@@ -376,7 +444,7 @@ public sealed class SchemaMigrator
                 }
 
                 runner.WithGlobalConnectionString(connectionString)
-                    .WithVersionTable(new AgentHiveVersionTable())
+                    .WithVersionTable(new AgentHiveVersionTable(schema))
                     .ScanIn(_migrations).For.Migrations();
             })
             .Configure<ProcessorOptions>(o => o.PreviewOnly = preview)
@@ -402,30 +470,56 @@ public sealed class SchemaMigrator
 
     private sealed class RunnerContext
     {
-        private readonly IVersionLoader _versions;
+        private readonly IServiceProvider _services;
+        private IVersionLoader? _versions;
 
-        public RunnerContext(IMigrationRunner runner, IVersionLoader versions)
+        public RunnerContext(IServiceProvider services, string schema)
         {
-            Runner = runner;
-            _versions = versions;
+            _services = services;
+            Runner = services.GetRequiredService<IMigrationRunner>();
+            Schema = schema;
         }
 
         public IMigrationRunner Runner { get; }
 
-        private bool _loaded;
+        /// <summary>The PostgreSQL schema that holds our tables; empty on SQLite.</summary>
+        public string Schema { get; }
 
+        /// <summary>Runs before each version is applied or reverted.</summary>
+        public Action BeforeVersion { get; set; } = () => { };
+
+        /// <summary>The processor's own connection, open: the session every migration statement runs on.</summary>
+        public System.Data.Common.DbConnection Connection
+        {
+            get
+            {
+                var connection = (System.Data.Common.DbConnection)((GenericProcessorBase)Runner.Processor).Connection;
+                if (connection.State != System.Data.ConnectionState.Open)
+                {
+                    connection.Open();
+                }
+
+                return connection;
+            }
+        }
+
+        // Resolved on first use, so that FluentMigrator reads (and creates) its version table only under the lock.
         public bool HasApplied(long version)
         {
-            if (!_loaded)
+            if (_versions is null)
             {
+                _versions = _services.GetRequiredService<IVersionLoader>();
                 _versions.LoadVersionInfo();
-                _loaded = true;
             }
 
             return _versions.VersionInfo.HasAppliedMigration(version);
         }
 
         // A preview records nothing, so the runner must be told what the previewed versions already did.
-        public void PreviewedAsApplied(long version) => _versions.VersionInfo.AddAppliedMigration(version);
+        public void PreviewedAsApplied(long version)
+        {
+            HasApplied(version);
+            _versions!.VersionInfo.AddAppliedMigration(version);
+        }
     }
 }

@@ -92,13 +92,7 @@ public static class SqliteConnectionSetup
     }
 
     /// <summary>The full path of the database file a connection string names, or null for an in-memory database.</summary>
-    public static string? FilePath(string connectionString)
-    {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        return builder.Mode == SqliteOpenMode.Memory || builder.DataSource is ":memory:" or ""
-            ? null
-            : System.IO.Path.GetFullPath(builder.DataSource);
-    }
+    public static string? FilePath(string connectionString) => SqliteDatabaseFile.Path(connectionString);
 
     /// <summary>True when a connection string names a database file that does not exist yet.</summary>
     public static bool IsMissingFile(string connectionString) => FilePath(connectionString) is { } path && !System.IO.File.Exists(path);
