@@ -256,10 +256,6 @@ public static class SchemaCommandLine
             action(migrator, report);
             return report.Finish();
         }
-        catch (DatabaseLocationException ex)
-        {
-            return report.Fail(error, $"Configuration error: {ConnectionStrings.Scrub(ex.Message, options.ConnectionString)}", Usage);
-        }
         catch (Exception ex)
         {
             return Fail(report, error, DeploymentException.From(ex, options));

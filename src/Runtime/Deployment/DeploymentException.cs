@@ -43,6 +43,11 @@ public sealed class DeploymentException : InvalidOperationException
         }
 
         var connectionString = options?.ConnectionString;
+        if (exception is DatabaseLocationException)
+        {
+            return new DeploymentException(DeploymentFailureKind.Usage, "Configuration error: " + ConnectionStrings.Scrub(exception.Message, connectionString));
+        }
+
         if (exception is MigrationLockTimeoutException)
         {
             return new DeploymentException(DeploymentFailureKind.LockTimeout, ConnectionStrings.Scrub(exception.Message, connectionString));

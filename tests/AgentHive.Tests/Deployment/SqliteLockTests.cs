@@ -136,8 +136,9 @@ public sealed class SqliteLockTests : IDisposable
         using var host = builder.Build();
         var watch = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<DatabaseLocationException>(() => host.StartAsync());
+        var error = await Assert.ThrowsAsync<DeploymentException>(() => host.StartAsync());
 
+        Assert.Equal(DeploymentFailureKind.Usage, error.Kind);
         Assert.Contains($"the folder '{Path.Combine(Folder, "missing")}' does not exist", error.Message);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
     }
