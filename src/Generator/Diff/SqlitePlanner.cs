@@ -69,6 +69,7 @@ public static class SqlitePlanner
 
     private static IEnumerable<string> Rebuild(VersionChanges changes, TableModel target)
     {
+        var source = changes.Source.Tables.First(t => t.Name == changes.Mapping.SourceTable(target.Name));
         var temporary = Validation.Names.Fit("agenthive_new_" + target.Name);
         var columns = new List<string>();
         var values = new List<string>();
@@ -79,7 +80,7 @@ public static class SqlitePlanner
             string? value = null;
             if (from is not null)
             {
-                value = SqlText.Quote(from);
+                value = StoredValue.Convert(source.Columns.First(c => c.Name == from), column, SqlText.Quote(from), changes.IsUpgrade);
                 var map = changes.ValueMap(column);
                 if (map.Count > 0)
                 {

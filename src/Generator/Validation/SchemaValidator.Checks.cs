@@ -26,6 +26,16 @@ public sealed partial class SchemaValidator
                 table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}"), model.Name, rule));
             }
 
+            if (model.Kind is ColumnKind.Decimal or ColumnKind.Date or ColumnKind.Time or ColumnKind.Uuid or ColumnKind.SmallInt)
+            {
+                table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}_type"), model.Name, new StoredFormRule(model.Kind, model.Precision)));
+            }
+
+            if (model.MaxLength is { } maxLength)
+            {
+                table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}_length"), model.Name, new MaxLengthRule(maxLength)));
+            }
+
             if (column.Shape is { } shape)
             {
                 table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}_shape"), model.Name, new JsonShapeRule(shape)));

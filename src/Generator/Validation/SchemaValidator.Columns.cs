@@ -22,6 +22,11 @@ public sealed partial class SchemaValidator
         ["timestamp"] = ColumnKind.Timestamp,
         ["json"] = ColumnKind.Json,
         ["blob"] = ColumnKind.Blob,
+        ["decimal"] = ColumnKind.Decimal,
+        ["date"] = ColumnKind.Date,
+        ["time"] = ColumnKind.Time,
+        ["uuid"] = ColumnKind.Uuid,
+        ["smallint"] = ColumnKind.SmallInt,
     };
 
     private void BuildBackfills(TableBuilder table)
@@ -92,15 +97,19 @@ public sealed partial class SchemaValidator
             }
         }
 
+        var size = BuildTypeSize(syntax, qualified, kind);
         var model = new ColumnModel(
             syntax.Name.Value,
             Names.ToPascalCase(syntax.Name.Value),
             kind,
             enumName,
             nullable,
-            BuildDefault(syntax, qualified, kind, enumName is null ? null : enums[enumName]),
+            BuildDefault(syntax, qualified, kind, enumName is null ? null : enums[enumName], size),
             syntax.Description?.Value,
-            autoUpdate);
+            autoUpdate,
+            Precision: size.Precision,
+            Scale: size.Scale,
+            MaxLength: size.MaxLength);
 
         var column = new ColumnBuilder(syntax, model, primaryKey || kind == ColumnKind.Id, unique);
         BuildRange(column, qualified);
@@ -108,7 +117,7 @@ public sealed partial class SchemaValidator
         return column;
     }
 
-    private DefaultModel? BuildDefault(ColumnSyntax syntax, string qualified, ColumnKind kind, EnumInfo? enumInfo)
+    private DefaultModel? BuildDefault(ColumnSyntax syntax, string qualified, ColumnKind kind, EnumInfo? enumInfo, TypeSize size)
     {
         if (syntax.Default is not { } token)
         {
@@ -116,11 +125,12 @@ public sealed partial class SchemaValidator
         }
 
         var typeName = syntax.Type!.Value;
-        var number = kind is ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real ? TryNumber(token.Value, kind) : null;
+        var number = kind is ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real or ColumnKind.SmallInt ? TryNumber(token.Value, kind) : null;
         var (fits, defaultKind, value, problem) = kind switch
         {
-            ColumnKind.Text => (true, DefaultKind.Text, token.Value, string.Empty),
-            ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real =>
+            ColumnKind.Text => (token.Value.Length <= (size.MaxLength ?? int.MaxValue), DefaultKind.Text, token.Value, $"it is longer than 'maxLength' ({size.MaxLength})"),
+            ColumnKind.Decimal or ColumnKind.Date or ColumnKind.Time or ColumnKind.Uuid => TypedDefault(token.Value, kind, size),
+            ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real or ColumnKind.SmallInt =>
                 (number is not null, DefaultKind.Number, number?.Text ?? string.Empty, $"expected {NumberKind(kind)}"),
             ColumnKind.Boolean => (token.Value is "true" or "false", DefaultKind.Boolean, token.Value, "expected true or false"),
             ColumnKind.Timestamp => (token.Value == "now", DefaultKind.Now, string.Empty, "the only timestamp default is 'now' (the time the row is inserted)"),
@@ -198,14 +208,15 @@ public sealed partial class SchemaValidator
 
         var kind = column.Model.Kind;
         var where = (syntax.Min ?? syntax.Max)!.Location;
-        if (kind is not (ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real))
+        if (kind is not (ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real or ColumnKind.SmallInt or ColumnKind.Decimal))
         {
-            Report(DiagnosticDescriptors.InvalidRange, where, qualified, $"'min' and 'max' apply to integer, bigint and real columns, not {syntax.Type!.Value}");
+            Report(DiagnosticDescriptors.InvalidRange, where, qualified, $"'min' and 'max' apply to smallint, integer, bigint, real and decimal columns, not {syntax.Type!.Value}");
             return;
         }
 
-        var min = Number(syntax.Min, kind, qualified);
-        var max = Number(syntax.Max, kind, qualified);
+        var size = new TypeSize(column.Model.Precision, column.Model.Scale, null);
+        var min = Number(syntax.Min, kind, qualified, size);
+        var max = Number(syntax.Max, kind, qualified, size);
         if (min is { } low && max is { } high && low.Value > high.Value)
         {
             Report(DiagnosticDescriptors.InvalidRange, syntax.Max!.Location, qualified, $"'min' ({low.Text}) is greater than 'max' ({high.Text})");
@@ -214,23 +225,25 @@ public sealed partial class SchemaValidator
 
         if ((syntax.Min is null || min is not null) && (syntax.Max is null || max is not null))
         {
-            column.Range = new RangeRule(min?.Text, max?.Text);
+            column.Range = new RangeRule(min?.Text, max?.Text, column.Model.Scale);
         }
     }
 
-    private (double Value, string Text)? Number(Token? token, ColumnKind kind, string qualified)
+    private (double Value, string Text)? Number(Token? token, ColumnKind kind, string qualified, TypeSize size)
     {
         if (token is null)
         {
             return null;
         }
 
-        if (TryNumber(token.Value, kind) is { } number)
+        var number = kind == ColumnKind.Decimal ? TryDecimal(token.Value, size) is { } exact ? ((double)exact.Value, exact.Text) : null : TryNumber(token.Value, kind);
+        if (number is not null)
         {
             return number;
         }
 
-        Report(DiagnosticDescriptors.InvalidRange, token.Location, qualified, $"'{token.Value}' is not {NumberKind(kind)}");
+        var expected = kind == ColumnKind.Decimal ? DecimalKind(size) : NumberKind(kind);
+        Report(DiagnosticDescriptors.InvalidRange, token.Location, qualified, $"'{token.Value}' is not {expected}");
         return null;
     }
 
@@ -245,7 +258,8 @@ public sealed partial class SchemaValidator
         }
 
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer) ||
-            (kind == ColumnKind.Integer && (integer < int.MinValue || integer > int.MaxValue)))
+            (kind == ColumnKind.Integer && (integer < int.MinValue || integer > int.MaxValue)) ||
+            (kind == ColumnKind.SmallInt && (integer < short.MinValue || integer > short.MaxValue)))
         {
             return null;
         }
@@ -257,6 +271,7 @@ public sealed partial class SchemaValidator
     {
         ColumnKind.Real => "a number",
         ColumnKind.Integer => "a whole number that fits 32 bits",
+        ColumnKind.SmallInt => "a whole number from -32768 to 32767",
         _ => "a whole number",
     };
 }
