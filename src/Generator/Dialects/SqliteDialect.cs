@@ -47,7 +47,8 @@ public sealed class SqliteDialect : ISqlDialect
     public string? Check(string? quotedColumn, CheckRule rule) => rule switch
     {
         InListRule inList => SqlText.InList(quotedColumn!, inList),
-        RangeRule range => SqlText.Range(quotedColumn!, range with { Min = Scaled(range.Min), Max = Scaled(range.Max) }),
+        RangeRule { Scale: > 0 } decimalRange => SqlText.Range(quotedColumn!, decimalRange with { Min = Scaled(decimalRange.Min), Max = Scaled(decimalRange.Max) }),
+        RangeRule range => SqlText.Range(quotedColumn!, range),
         StoredFormRule form => StoredForm(quotedColumn!, form),
         MaxLengthRule length => SqlText.MaxLength(quotedColumn!, length),
         BooleanRule => $"{quotedColumn} IN (0, 1)",
