@@ -223,4 +223,17 @@ public sealed class PostgresTypesTests : TypesContract
     protected override string DecimalLiteral(string canonical) => canonical;
 
     protected override decimal ReadDecimal(DbDataReader reader, int ordinal, int scale) => reader.GetDecimal(ordinal);
+
+    [Fact]
+    public void Verify_sees_a_changed_decimal_precision()
+    {
+        using var connection = (Npgsql.NpgsqlConnection)Database.Open();
+        var expected = AgentHive.Runtime.Deployment.SchemaSnapshot.Read(connection, "public");
+        Database.Execute("ALTER TABLE products ALTER COLUMN price TYPE numeric(12,2)");
+
+        var differences = AgentHive.Runtime.Deployment.SchemaSnapshot.Read(connection, "public").DifferencesFrom(expected, "version 1");
+
+        var difference = Assert.Single(differences);
+        Assert.Contains("column products.price differs: the database has `numeric(12,2) NOT NULL DEFAULT 0.50`, version 1 has `numeric(10,2)", difference);
+    }
 }
