@@ -236,8 +236,12 @@ public sealed partial class SchemaValidator
             return null;
         }
 
-        var number = kind == ColumnKind.Decimal ? TryDecimal(token.Value, size) is { } exact ? ((double)exact.Value, exact.Text) : null : TryNumber(token.Value, kind);
-        if (number is not null)
+        if (kind == ColumnKind.Decimal && TryDecimal(token.Value, size) is { } exact)
+        {
+            return ((double)exact.Value, exact.Text);
+        }
+
+        if (kind != ColumnKind.Decimal && TryNumber(token.Value, kind) is { } number)
         {
             return number;
         }

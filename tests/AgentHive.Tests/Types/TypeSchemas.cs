@@ -31,6 +31,8 @@ public static class TypeSchemas
               legacy_price: { type: real, nullable: true }
               legacy_day: { type: text, nullable: true }
               legacy_code: { type: text, nullable: true }
+              closes_at: { type: time, nullable: true }
+              ends_on: { type: date, nullable: true }
             indexes:
               - name: ix_products_price
                 columns: [price]
@@ -66,6 +68,8 @@ public static class TypeSchemas
               legacy_code: { type: uuid, nullable: true }
               ref: { type: uuid, default: random }
               day: { type: date, default: "2024-06-01" }
+              closes_at: { type: text, nullable: true }
+              ends_on: { type: text, nullable: true }
             indexes:
               - name: ix_products_price
                 columns: [price]

@@ -66,6 +66,7 @@ public abstract class TypesEvolutionContract : IDisposable
         Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM products WHERE id = 1 AND legacy_code = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'"));
         Assert.Equal(3, database.Scalar("SELECT COUNT(DISTINCT ref) FROM products"));
         Assert.Equal(3, database.Scalar("SELECT COUNT(*) FROM products WHERE day = '2024-06-01'"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM products WHERE id = 1 AND closes_at = '18:00:05.250000' AND ends_on = '2024-12-31'"));
         database.AssertIntegrity();
         Assert.Equal(FreshCatalog(History.Current), database.Catalog());
     }
@@ -84,6 +85,7 @@ public abstract class TypesEvolutionContract : IDisposable
         Assert.Equal(1, database.Scalar($"SELECT COUNT(*) FROM products WHERE id = 1 AND balance = {DecimalLiteral("-0.50")}"));
         Assert.Equal(1, database.Scalar($"SELECT COUNT(*) FROM products WHERE id = 2 AND balance = {DecimalLiteral("123.45")}"));
         Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM products WHERE id = 1 AND legacy_day = '2024-03-05' AND stock = -5"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM products WHERE id = 1 AND closes_at = '18:00:05.250000' AND ends_on = '2024-12-31'"));
         database.AssertIntegrity();
         Assert.Equal(before, database.Catalog());
     }
@@ -105,8 +107,9 @@ public abstract class TypesEvolutionContract : IDisposable
         var database = Track(NewDatabase());
         Apply(database, Up(History.Versions[0]));
         database.Execute(
-            "INSERT INTO products (name, price, weight, balance, stock, quantity, legacy_price, legacy_day, legacy_code) VALUES " +
-            $"('abcdefghijkl', {DecimalLiteral("12.34")}, {DecimalLiteral("1.255")}, {DecimalLiteral("-0.50")}, -5, 7, 19.999, '2024-03-05', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11')");
+            "INSERT INTO products (name, price, weight, balance, stock, quantity, legacy_price, legacy_day, legacy_code, closes_at, ends_on) VALUES " +
+            $"('abcdefghijkl', {DecimalLiteral("12.34")}, {DecimalLiteral("1.255")}, {DecimalLiteral("-0.50")}, -5, 7, 19.999, '2024-03-05', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', " +
+            "'18:00:05.250000', '2024-12-31')");
         database.Execute($"INSERT INTO products (name, price, weight, balance) VALUES ('xy', {DecimalLiteral("0.05")}, {DecimalLiteral("-1.250")}, {DecimalLiteral("123.45")})");
         database.Execute($"INSERT INTO products (name, weight) VALUES ('z', {DecimalLiteral("0.049")})");
         database.Execute("INSERT INTO product_links (product_code, label) VALUES ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'abc')");
