@@ -66,6 +66,22 @@ public abstract class TypesContract : IDisposable
     }
 
     [Fact]
+    public void Entity_rounds_extra_decimal_places_half_away_from_zero_as_numeric_does()
+    {
+        using var connection = Database.Open();
+        var id = Compiled.Value.New("Catalog.Entities.Product", ("Name", "rounded"), ("Price", 0.125m), ("Balance", -2.675m), ("Weight", -0.0005m))
+            .Insert(connection, Dialect.Name);
+
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT price, balance, weight FROM products WHERE id = {id}";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal(0.13m, ReadDecimal(reader, 0, 2));
+        Assert.Equal(-2.68m, ReadDecimal(reader, 1, 2));
+        Assert.Equal(-0.001m, ReadDecimal(reader, 2, 3));
+    }
+
+    [Fact]
     public void Entity_initializers_carry_the_values_the_database_would_store()
     {
         using var connection = Database.Open();
