@@ -153,6 +153,10 @@ public static class DiagnosticDescriptors
         "Invalid value map",
         "'valueMap' entry '{0}' of enum '{1}' is not valid: {2}");
 
+    public static readonly DiagnosticDescriptor InvalidTypeSize = Error("AH0039",
+        "Invalid precision, scale or length",
+        "{0} of column '{1}' is not valid: {2}");
+
     public static readonly DiagnosticDescriptor ForeignKeyWithoutIndex = Warning("AH0040",
         "Foreign key without a supporting index",
         "Foreign key '{0}' has no index that starts with it, so deleting or updating a '{1}' row scans '{2}' and joins on it are slow. Add an index on ({3}).");

@@ -86,6 +86,9 @@ public sealed class ColumnSyntax
     public Token? RenamedFrom { get; set; }
     public Token? Backfill { get; set; }
     public Token? DownBackfill { get; set; }
+    public Token? Precision { get; set; }
+    public Token? Scale { get; set; }
+    public Token? MaxLength { get; set; }
 }
 
 /// <summary>A UNIQUE constraint over one or more columns.</summary>
