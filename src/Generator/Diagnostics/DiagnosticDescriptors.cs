@@ -37,9 +37,11 @@ public static class DiagnosticDescriptors
         "Invalid value",
         "'{0}' is not a valid value for {1}. Expected {2}.");
 
+    // A YAML mapping key written twice (a table, a column, a key of one mapping); AH0013 is for names that
+    // clash across lists or scopes, such as two indexes of different tables.
     public static readonly DiagnosticDescriptor DuplicateKey = Error("AH0008",
         "Duplicate key",
-        "Duplicate {0} '{1}'. Each {0} must be declared once; rename or remove this one.");
+        "Duplicate {0} '{1}'{2}. Each {0} must be declared once; rename or remove this one.");
 
     public static readonly DiagnosticDescriptor UnknownType = Error("AH0010",
         "Unknown column type",

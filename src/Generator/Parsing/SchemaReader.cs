@@ -519,7 +519,7 @@ public static class SchemaReader
                 if (!seen.Add(key.Value))
                 {
                     var where = what == "key" ? $" in {context}" : string.Empty;
-                    Report(DiagnosticDescriptors.DuplicateName, key.Location, Capitalize(what), key.Value, where);
+                    Report(DiagnosticDescriptors.DuplicateKey, key.Location, what, key.Value, where);
                     continue;
                 }
 

@@ -60,7 +60,7 @@ public class DiagnosticsTests
                   id: id
                   agent_id: { type: bigint, references: »agents.uid }
             """ },
-        { "duplicate table", "AH0013", """
+        { "duplicate table", "AH0008", """
             version: 1
             tables:
               agents:
@@ -70,7 +70,7 @@ public class DiagnosticsTests
                 columns:
                   id: id
             """ },
-        { "duplicate column", "AH0013", """
+        { "duplicate column", "AH0008", """
             version: 1
             tables:
               agents:
@@ -78,6 +78,14 @@ public class DiagnosticsTests
                   id: id
                   name: text
                   »name: text
+            """ },
+        { "key repeated inside one column mapping", "AH0008", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: { type: text, »type: integer }
             """ },
         { "duplicate index name", "AH0013", """
             version: 1
