@@ -68,7 +68,14 @@ public static class HistoryPipeline
                 continue;
             }
 
-            var number = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            if (!int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ||
+                number < 1 || number > SchemaValidator.MaxVersion)
+            {
+                Report(diagnostics, DiagnosticDescriptors.InvalidVersion, new LocationInfo(source.Path, 1, 1),
+                    SchemaValidator.Shorten(match.Groups[1].Value), SchemaValidator.MaxVersion.ToString(CultureInfo.InvariantCulture));
+                continue;
+            }
+
             var parsed = Parse(source, diagnostics);
             if (parsed.Model is { } m && m.Version != number)
             {
@@ -101,7 +108,7 @@ public static class HistoryPipeline
         if (missing.Count > 0)
         {
             Report(diagnostics, DiagnosticDescriptors.MissingHistory, current.At("version"),
-                version.ToString(CultureInfo.InvariantCulture), string.Join(", ", missing));
+                version.ToString(CultureInfo.InvariantCulture), Ranges(missing));
             return null;
         }
 
@@ -243,6 +250,34 @@ public static class HistoryPipeline
         }
 
         return result;
+    }
+
+    /// <summary>Ascending numbers with runs of three or more shortened, <c>1-4, 6, 7</c>, so a long gap stays a short message.</summary>
+    private static string Ranges(List<int> numbers)
+    {
+        var runs = new List<string>();
+        for (var i = 0; i < numbers.Count;)
+        {
+            var end = i;
+            while (end + 1 < numbers.Count && numbers[end + 1] == numbers[end] + 1)
+            {
+                end++;
+            }
+
+            if (end - i < 2)
+            {
+                end = i;
+                runs.Add(numbers[i].ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                runs.Add($"{numbers[i].ToString(CultureInfo.InvariantCulture)}-{numbers[end].ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            i = end + 1;
+        }
+
+        return string.Join(", ", runs);
     }
 
     private static Parsed Parse(SchemaSource source, List<DiagnosticInfo> diagnostics)

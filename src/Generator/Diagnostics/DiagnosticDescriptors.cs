@@ -117,7 +117,7 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidVersion = Error("AH0028",
         "Invalid schema version",
-        "'{0}' is not a valid schema version. Use a whole number from 1 up.");
+        "'{0}' is not a valid schema version. Use a whole number from 1 to {1}.");
 
     public static readonly DiagnosticDescriptor EmptyIndex = Error("AH0029",
         "Index without columns",

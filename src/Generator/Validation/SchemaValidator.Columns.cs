@@ -121,7 +121,7 @@ public sealed partial class SchemaValidator
         {
             ColumnKind.Text => (true, DefaultKind.Text, token.Value, string.Empty),
             ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real =>
-                (number is not null, DefaultKind.Number, number?.Text ?? string.Empty, $"expected {NumberKind(kind)}"),
+                (number is not null, DefaultKind.Number, number?.Text ?? string.Empty, NumberProblem(token.Value, kind)),
             ColumnKind.Boolean => (token.Value is "true" or "false", DefaultKind.Boolean, token.Value, "expected true or false"),
             ColumnKind.Timestamp => (token.Value == "now", DefaultKind.Now, string.Empty, "the only timestamp default is 'now' (the time the row is inserted)"),
             ColumnKind.Json => (token.Value is "{}" or "[]", DefaultKind.Text, token.Value, "a JSON default is '{}' or '[]' (quote it in YAML)"),
@@ -206,7 +206,7 @@ public sealed partial class SchemaValidator
 
         var min = Number(syntax.Min, kind, qualified);
         var max = Number(syntax.Max, kind, qualified);
-        if (min is { } low && max is { } high && low.Value > high.Value)
+        if (min is { } low && max is { } high && Compare(low, high, kind) > 0)
         {
             Report(DiagnosticDescriptors.InvalidRange, syntax.Max!.Location, qualified, $"'min' ({low.Text}) is greater than 'max' ({high.Text})");
             return;
@@ -215,8 +215,34 @@ public sealed partial class SchemaValidator
         if ((syntax.Min is null || min is not null) && (syntax.Max is null || max is not null))
         {
             column.Range = new RangeRule(min?.Text, max?.Text);
+            CheckDefaultInRange(column, qualified, min, max);
         }
     }
+
+    /// <summary>A default outside the column's own range would make every insert that relies on it fail.</summary>
+    private void CheckDefaultInRange(ColumnBuilder column, string qualified, (double Value, string Text)? min, (double Value, string Text)? max)
+    {
+        if (column.Model.Default is not { Kind: DefaultKind.Number } value || TryNumber(value.Value, column.Model.Kind) is not { } number)
+        {
+            return;
+        }
+
+        var problem = min is { } low && Compare(number, low, column.Model.Kind) < 0 ? $"it is below 'min' ({low.Text})"
+            : max is { } high && Compare(number, high, column.Model.Kind) > 0 ? $"it is above 'max' ({high.Text})"
+            : null;
+        if (problem is not null)
+        {
+            var token = column.Syntax.Default!;
+            Report(DiagnosticDescriptors.InvalidDefault, token.Location, token.Value, qualified, column.Syntax.Type!.Value,
+                problem + ", so every insert that relies on it would fail; change the default or the range");
+        }
+    }
+
+    // Whole numbers compare exactly: a double cannot tell 2^53 from 2^53 + 1.
+    private static int Compare((double Value, string Text) a, (double Value, string Text) b, ColumnKind kind) =>
+        kind == ColumnKind.Real
+            ? a.Value.CompareTo(b.Value)
+            : long.Parse(a.Text, CultureInfo.InvariantCulture).CompareTo(long.Parse(b.Text, CultureInfo.InvariantCulture));
 
     private (double Value, string Text)? Number(Token? token, ColumnKind kind, string qualified)
     {
@@ -230,7 +256,7 @@ public sealed partial class SchemaValidator
             return number;
         }
 
-        Report(DiagnosticDescriptors.InvalidRange, token.Location, qualified, $"'{token.Value}' is not {NumberKind(kind)}");
+        Report(DiagnosticDescriptors.InvalidRange, token.Location, qualified, $"'{token.Value}': {NumberProblem(token.Value, kind)}");
         return null;
     }
 
@@ -239,7 +265,7 @@ public sealed partial class SchemaValidator
     {
         if (kind == ColumnKind.Real)
         {
-            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && !double.IsInfinity(real)
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && !double.IsInfinity(real) && !double.IsNaN(real)
                 ? (real, real.ToString("R", CultureInfo.InvariantCulture))
                 : null;
         }
@@ -252,6 +278,15 @@ public sealed partial class SchemaValidator
 
         return (integer, integer.ToString(CultureInfo.InvariantCulture));
     }
+
+    private static string NumberProblem(string text, ColumnKind kind) =>
+        IsNotANumber(text)
+            ? "NaN and infinity have no SQL literal both databases accept (and fail every range check); use a finite number"
+            : $"expected {NumberKind(kind)}";
+
+    // .NET's and YAML's spellings of the IEEE special values.
+    private static bool IsNotANumber(string text) =>
+        text.Trim().TrimStart('+', '-').ToLowerInvariant() is "nan" or ".nan" or "inf" or ".inf" or "infinity" or "\u221e";
 
     private static string NumberKind(ColumnKind kind) => kind switch
     {

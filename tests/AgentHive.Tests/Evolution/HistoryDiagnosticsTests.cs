@@ -104,6 +104,43 @@ public class HistoryDiagnosticsTests
     }
 
     [Fact]
+    public void Missing_history_of_the_highest_version_is_one_short_message()
+    {
+        var result = HistoryPipeline.Run(EvolutionSchemas.History(V1.Replace("version: 1", "version: 9999")));
+
+        var missing = Assert.Single(result.Diagnostics, d => d.Id == "AH0052");
+        Assert.Contains("frozen versions 1-9998 are missing", missing.Message);
+        Assert.True(missing.Message.Length < 300, missing.Message);
+    }
+
+    [Theory]
+    [InlineData("10000")]
+    [InlineData("2000000")]
+    [InlineData("2147483647")]
+    [InlineData("99999999999999999999")]
+    public void Version_above_the_limit_is_refused_quickly(string version)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = HistoryPipeline.Run(EvolutionSchemas.History(V1.Replace("version: 1", "version: " + version)));
+
+        var refused = Assert.Single(result.Diagnostics, d => d.Id == "AH0028");
+        Assert.Contains("from 1 to 9999", refused.Message);
+        Assert.True(refused.Message.Length < 200, refused.Message);
+        Assert.True(watch.Elapsed < System.TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        Assert.Null(result.Model);
+    }
+
+    [Fact]
+    public void Frozen_file_named_for_an_impossible_version_is_reported_not_thrown()
+    {
+        var result = HistoryPipeline.Run(EvolutionSchemas.History(V1, ("/project/history/schema.v99999999999.yaml", V1)));
+
+        var refused = Assert.Single(result.Diagnostics, d => d.Id == "AH0028");
+        Assert.Equal("/project/history/schema.v99999999999.yaml", refused.Location.FilePath);
+        Assert.Null(result.Model);
+    }
+
+    [Fact]
     public void Frozen_version_without_checksum_fails()
     {
         var result = HistoryPipeline.Run(EvolutionSchemas.History(V1.Replace("version: 1", "version: 2"), ("/project/history/schema.v1.yaml", V1)));

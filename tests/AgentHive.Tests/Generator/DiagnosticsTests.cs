@@ -10,7 +10,7 @@ namespace AgentHive.Tests.Generator;
 /// Each bad schema marks with » the exact place its diagnostic must point at; the marker is removed
 /// before the generator sees the text, and its line and column become the expected position.
 /// </summary>
-public class DiagnosticsTests
+public partial class DiagnosticsTests
 {
     private const string Marker = "»";
 
@@ -761,6 +761,7 @@ public class DiagnosticsTests
 
     [Theory]
     [MemberData(nameof(BadSchemas))]
+    [MemberData(nameof(BadValues))]
     public void Bad_schema_reports_code_at_position(string why, string code, string markedSchema)
     {
         var (schema, line, column) = Unmark(markedSchema);
@@ -781,6 +782,7 @@ public class DiagnosticsTests
 
     [Theory]
     [MemberData(nameof(SuspiciousSchemas))]
+    [MemberData(nameof(SuspiciousDesigns))]
     public void Suspicious_schema_warns_at_position_and_still_generates(string why, string code, string markedSchema)
     {
         var (schema, line, column) = Unmark(markedSchema);
