@@ -581,7 +581,7 @@ public static class SchemaReader
             return null;
         }
 
-        private static Token ToToken(YamlScalar scalar) => new(scalar.Value, scalar.Location, scalar.IsPlain);
+        private static Token ToToken(YamlScalar scalar) => new(scalar.Value, scalar.Location, scalar.IsPlain, scalar.Source);
 
         private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo location, params string[] args) =>
             _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));

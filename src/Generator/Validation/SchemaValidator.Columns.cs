@@ -36,7 +36,7 @@ public sealed partial class SchemaValidator
             }
 
             if (column.Syntax.Backfill is { } backfill &&
-                Expression(backfill, table, $"The backfill of '{table.Name}.{column.Model.Name}'") is { } sql)
+                Expression(backfill, table, $"The backfill of '{table.Name}.{column.Model.Name}'", ExpressionColumnOf(column.Model).Type) is { } sql)
             {
                 column.Model = column.Model with { Backfill = sql };
             }

@@ -43,7 +43,7 @@ public sealed partial class SchemaValidator
             }
 
             string? where = null;
-            if (index.Where is { } whereToken && (where = Expression(whereToken, table, $"The 'where' of index {label}")) is null)
+            if (index.Where is { } whereToken && (where = Expression(whereToken, table, $"The 'where' of index {label}", ExpressionType.Boolean)) is null)
             {
                 continue;
             }
@@ -125,7 +125,7 @@ public sealed partial class SchemaValidator
         switch (entry.Kind)
         {
             case IndexEntryKind.Expression:
-                var sql = Expression(value, table, $"The index expression '{value.Value}'");
+                var sql = Expression(value, table, $"The index expression '{Shorten(value.Value)}'", null);
                 return sql is null ? null : new IndexKeyModel(IndexKeyKind.Expression, sql, EquatableArray<string>.Empty, descending);
 
             case IndexEntryKind.Json:

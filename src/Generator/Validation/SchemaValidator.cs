@@ -24,6 +24,8 @@ public sealed partial class SchemaValidator
 
     private readonly Dictionary<string, LocationInfo> _locations;
 
+    private Dictionary<string, EnumInfo> _enums = new(StringComparer.Ordinal);
+
     private SchemaValidator(List<DiagnosticInfo> diagnostics, Dictionary<string, LocationInfo> locations)
     {
         _diagnostics = diagnostics;
@@ -72,6 +74,7 @@ public sealed partial class SchemaValidator
         }
 
         var enums = BuildEnums(syntax.Enums);
+        _enums = enums;
         var tableNames = new HashSet<string>(syntax.Tables.Select(t => t.Name.Value), StringComparer.Ordinal);
         var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in enums.Values)

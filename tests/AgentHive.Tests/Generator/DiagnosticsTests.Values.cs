@@ -92,9 +92,435 @@ public partial class DiagnosticsTests
                 columns:
                   id: id
             """ },
+        { "operator where a value belongs", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: name = »= AND
+            """ },
+        { "empty IN list", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: name IN (»)
+            """ },
+        { "check that is not a condition", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: »length(name)
+            """ },
+        { "index where that is not a condition", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                indexes:
+                  - columns: [name]
+                    where: »priority + 1
+            """ },
+        { "function with too few arguments", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: »coalesce(name) <> ''
+            """ },
+        { "function with too many arguments", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: »lower(name, name) <> ''
+            """ },
+        { "text function on a number", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: upper(»priority) <> ''
+            """ },
+        { "number compared with text", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: priority »= 'high'
+            """ },
+        { "json compared as text", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: payload »<> '{}'
+            """ },
+        { "comparisons chained", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: priority > 0 »< 10
+            """ },
+        { "comparison with NULL", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: name »<> NULL
+            """ },
+        { "IS followed by something other than NULL", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: name IS NOT »TRUE
+            """ },
+        { "BETWEEN without AND", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: priority BETWEEN 1 »OR 5
+            """ },
+        { "concatenation mixed with arithmetic", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: name »|| priority + 1 <> ''
+            """ },
+        { "AND over a non-condition", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: name <> '' AND »priority
+            """ },
+        { "NOT over a non-condition", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: NOT »name
+            """ },
+        { "literal that is not a value of the enum", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                indexes:
+                  - columns: [name]
+                    where: status = »'pendng'
+            """ },
+        { "enum literal in an IN list", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: status IN ('pending', »'finished')
+            """ },
+        { "number with two dots", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: priority > 1.2».3
+            """ },
+        { "stray closing parenthesis", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: priority > 1»)
+            """ },
+        { "value after a complete expression", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: priority > 1 »name
+            """ },
+        { "expression in a literal block scalar", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: |
+                      name <> ''
+                      AND »length(name)
+            """ },
+        { "expression in a folded block scalar", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: >-
+                      name <> ''
+                      AND
+                      »priority
+            """ },
+        { "expression continued on the next line", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: name <> ''
+                      AND »priority
+            """ },
+        { "expression in double quotes with escapes", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: "name <> '\u00e9\t' AND »priority"
+            """ },
+        { "expression in single quotes with doubled quotes", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                checks:
+                  - expression: 'name <> '''' AND »priority'
+            """ },
+        { "backfill of another type", "AH0030", """
+            version: 1
+            enums:
+              job_status: [pending, running, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  name: text
+                  priority: integer
+                  status: { type: job_status, default: pending }
+                  payload: json
+                  rank: { type: integer, nullable: true, backfill: "»'unknown'" }
+            """ },
     };
 
     public static TheoryData<string, string, string> SuspiciousDesigns => new()
     {
     };
+
+    [Fact]
+    public void Expression_nested_beyond_the_limit_is_refused_at_the_first_level_too_deep()
+    {
+        var expression = new string('(', 10_000) + "priority > 0" + new string(')', 10_000);
+        var schema = $"version: 1\ntables:\n  jobs:\n    columns:\n      id: id\n      priority: integer\n    checks:\n      - expression: {expression}\n";
+
+        var run = GeneratorHarness.Run(schema);
+
+        var error = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "AH0030");
+        Assert.Contains("nests more than 64 levels", error.GetMessage());
+        var expressionStart = "      - expression: ".Length;
+        Assert.Equal(new Microsoft.CodeAnalysis.Text.LinePosition(7, expressionStart + 64), error.Location.GetLineSpan().StartLinePosition);
+    }
 }
