@@ -58,7 +58,7 @@ public static class HistoryPipeline
             return null;
         }
 
-        var current = Parse(schemas[0], diagnostics);
+        var current = Parse(schemas[0], diagnostics, frozen: false);
         var frozen = new SortedDictionary<int, Parsed>();
         foreach (var source in sources.OrderBy(s => s.Path, StringComparer.Ordinal))
         {
@@ -76,7 +76,7 @@ public static class HistoryPipeline
                 continue;
             }
 
-            var parsed = Parse(source, diagnostics);
+            var parsed = Parse(source, diagnostics, frozen: true);
             if (parsed.Model is { } m && m.Version != number)
             {
                 Report(diagnostics, DiagnosticDescriptors.FrozenVersionMismatch, parsed.At("version"),
@@ -280,11 +280,17 @@ public static class HistoryPipeline
         return string.Join(", ", runs);
     }
 
-    private static Parsed Parse(SchemaSource source, List<DiagnosticInfo> diagnostics)
+    /// <summary>
+    /// Reads and validates one schema file. A frozen version reports errors only: its design warnings were
+    /// visible when it was released, and nothing can act on them now that it must not change.
+    /// </summary>
+    private static Parsed Parse(SchemaSource source, List<DiagnosticInfo> diagnostics, bool frozen)
     {
         var locations = new Dictionary<string, LocationInfo>(StringComparer.Ordinal);
-        var syntax = SchemaReader.Read(source.Path, source.Text, diagnostics);
-        var model = syntax is null ? null : SchemaValidator.Validate(syntax, diagnostics, locations);
+        var found = new List<DiagnosticInfo>();
+        var syntax = SchemaReader.Read(source.Path, source.Text, found);
+        var model = syntax is null ? null : SchemaValidator.Validate(syntax, found, locations);
+        diagnostics.AddRange(frozen ? found.Where(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error) : found);
         return new Parsed(source.Path, model, locations);
     }
 

@@ -43,6 +43,10 @@ public static class DiagnosticDescriptors
         "Duplicate key",
         "Duplicate {0} '{1}'{2}. Each {0} must be declared once; rename or remove this one.");
 
+    public static readonly DiagnosticDescriptor ToolkitTableName = Error("AH0009",
+        "Table name reserved for the toolkit",
+        "Table name '{0}' starts with 'agenthive_', which the toolkit uses for its own tables (schema history, versions, SQLite rebuilds) and which 'verify' ignores. Choose another name.");
+
     public static readonly DiagnosticDescriptor UnknownType = Error("AH0010",
         "Unknown column type",
         "Column '{0}' has unknown type '{1}'. Use one of: {2}, or the name of an enum declared under 'enums'.");
@@ -155,6 +159,14 @@ public static class DiagnosticDescriptors
         "Invalid value map",
         "'valueMap' entry '{0}' of enum '{1}' is not valid: {2}");
 
+    public static readonly DiagnosticDescriptor SetDefaultWithoutDefault = Error("AH0038",
+        "SET DEFAULT on a NOT NULL column without a default",
+        "Column '{0}' is not nullable and has no default, so 'on{1}: setDefault' would set NULL and fail at run time. Give the column a 'default' or choose another action.");
+
+    public static readonly DiagnosticDescriptor DefaultNotInitialState = Error("AH0039",
+        "Default is not an initial state",
+        "Default '{0}' of '{1}' is not an initial state of its state machine ({2}), so every insert that relies on it is refused. Make the default an initial state or add it to 'initial'.");
+
     public static readonly DiagnosticDescriptor ForeignKeyWithoutIndex = Warning("AH0040",
         "Foreign key without a supporting index",
         "Foreign key '{0}' has no index that starts with it, so deleting or updating a '{1}' row scans '{2}' and joins on it are slow. Add an index on ({3}).");
@@ -166,6 +178,14 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnreachableState = Warning("AH0042",
         "Unreachable state",
         "The state machine of '{0}' never reaches {1} from its initial states. Add transitions into {2} or remove it from the enum.");
+
+    public static readonly DiagnosticDescriptor PartialIndexConditionConstant = Warning("AH0043",
+        "Partial index condition that is the same for every row",
+        "{0} of index '{1}' is always {2} ({3}). {4}");
+
+    public static readonly DiagnosticDescriptor EntityNameShadowsSystemType = Warning("AH0044",
+        "Entity name clashes with a .NET type",
+        "Table '{0}' becomes entity '{1}', which clashes with {2} in every project with implicit usings (CS0104 in your code). Set 'entity:' on the table to another name, e.g. '{3}'.");
 
     public static readonly DiagnosticDescriptor VersionNotBumped = Error("AH0050",
         "Schema changed without a new version",

@@ -72,7 +72,7 @@ internal sealed class PortableExpressionParser
             _position++;
             var right = operand();
             RequireCondition(right, keyword);
-            left = new OperationNode(at, ExpressionType.Boolean, keyword, new[] { left, right });
+            left = new OperationNode(left.Offset, ExpressionType.Boolean, keyword, new[] { left, right });
         }
 
         return left;
@@ -123,7 +123,7 @@ internal sealed class PortableExpressionParser
             }
 
             RequireComparable(left, right, at, op);
-            return new OperationNode(at, ExpressionType.Boolean, op, new[] { left, right });
+            return new OperationNode(left.Offset, ExpressionType.Boolean, op, new[] { left, right });
         }
 
         if (Current.Is("IS"))
@@ -141,7 +141,7 @@ internal sealed class PortableExpressionParser
             }
 
             _position++;
-            return new NullTestNode(at, left, negated);
+            return new NullTestNode(left.Offset, left, negated);
         }
 
         var not = Current.Is("NOT") && (Peek(1).Is("IN") || Peek(1).Is("BETWEEN") || Peek(1).Is("LIKE"));
@@ -173,7 +173,7 @@ internal sealed class PortableExpressionParser
 
             _depth--;
             Expect(")", "',' or ')' in the IN list");
-            return new OperationNode(at, ExpressionType.Boolean, prefix + "IN", items);
+            return new OperationNode(left.Offset, ExpressionType.Boolean, prefix + "IN", items);
         }
 
         if (Current.Is("BETWEEN"))
@@ -184,7 +184,7 @@ internal sealed class PortableExpressionParser
             var high = ParseConcat();
             RequireComparable(left, low, low.Offset, prefix + "BETWEEN");
             RequireComparable(left, high, high.Offset, prefix + "BETWEEN");
-            return new OperationNode(at, ExpressionType.Boolean, prefix + "BETWEEN", new[] { left, low, high });
+            return new OperationNode(left.Offset, ExpressionType.Boolean, prefix + "BETWEEN", new[] { left, low, high });
         }
 
         if (Current.Is("LIKE"))
@@ -193,7 +193,7 @@ internal sealed class PortableExpressionParser
             var pattern = ParseConcat();
             RequireType(left, "LIKE", ExpressionType.Text, ExpressionType.TextLiteral);
             RequireType(pattern, "LIKE", ExpressionType.Text, ExpressionType.TextLiteral);
-            return new OperationNode(at, ExpressionType.Boolean, prefix + "LIKE", new[] { left, pattern });
+            return new OperationNode(left.Offset, ExpressionType.Boolean, prefix + "LIKE", new[] { left, pattern });
         }
 
         return left;
@@ -217,7 +217,7 @@ internal sealed class PortableExpressionParser
                 RequireType(side, "||", ExpressionType.Text, ExpressionType.TextLiteral);
             }
 
-            left = new OperationNode(at, ExpressionType.Text, "||", new[] { left, right });
+            left = new OperationNode(left.Offset, ExpressionType.Text, "||", new[] { left, right });
         }
 
         return left;

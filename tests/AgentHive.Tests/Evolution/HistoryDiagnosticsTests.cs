@@ -141,6 +141,22 @@ public class HistoryDiagnosticsTests
     }
 
     [Fact]
+    public void Design_warnings_come_from_schema_yaml_only_never_from_frozen_history()
+    {
+        var deadIndex = V1 + "\n    indexes:\n      - name: ix_tags_label\n        columns: [label]\n        where: label IS NOT NULL\n";
+        var fixedV2 = V1.Replace("version: 1", "version: 2") + "\n    indexes:\n      - name: ix_tags_label\n        columns: [label]\n";
+        var checksums = ("/project/history/schema.checksums", EvolutionSchemas.ChecksumsOf(deadIndex));
+
+        var fixedResult = HistoryPipeline.Run(EvolutionSchemas.History(fixedV2, ("/project/history/schema.v1.yaml", deadIndex), checksums));
+        var stillDead = HistoryPipeline.Run(EvolutionSchemas.History(deadIndex.Replace("version: 1", "version: 2"), ("/project/history/schema.v1.yaml", deadIndex), checksums));
+
+        Assert.NotNull(fixedResult.Model);
+        Assert.Empty(fixedResult.Diagnostics);
+        var warning = Assert.Single(stillDead.Diagnostics, d => d.Id == "AH0043");
+        Assert.Equal("/project/schema.yaml", warning.Location.FilePath);
+    }
+
+    [Fact]
     public void Frozen_version_without_checksum_fails()
     {
         var result = HistoryPipeline.Run(EvolutionSchemas.History(V1.Replace("version: 1", "version: 2"), ("/project/history/schema.v1.yaml", V1)));

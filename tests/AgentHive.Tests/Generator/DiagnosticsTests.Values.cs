@@ -504,10 +504,163 @@ public partial class DiagnosticsTests
                   payload: json
                   rank: { type: integer, nullable: true, backfill: "»'unknown'" }
             """ },
+        { "setDefault on a NOT NULL column without default", "AH0038", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+              tasks:
+                columns:
+                  id: id
+                  agent_id: { type: bigint, references: agents, onDelete: »setDefault }
+                indexes:
+                  - columns: [agent_id]
+            """ },
+        { "onUpdate setDefault on a NOT NULL column without default", "AH0038", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+              tasks:
+                columns:
+                  id: id
+                  agent_id:
+                    type: bigint
+                    references: agents
+                    onUpdate: »setDefault
+            """ },
+        { "onUpdate setNull on a NOT NULL column", "AH0023", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+              tasks:
+                columns:
+                  id: id
+                  agent_id: { type: bigint, references: agents, onUpdate: »setNull }
+            """ },
+        { "enum default that is not an initial state", "AH0039", """
+            version: 1
+            enums:
+              task_status: [draft, open, done]
+            tables:
+              tasks:
+                columns:
+                  id: id
+                  status: { type: task_status, default: »draft }
+                stateMachines:
+                  status:
+                    initial: [open]
+                    transitions:
+                      open: [done]
+                      draft: [open]
+            """ },
+        { "table named like the schema history", "AH0009", """
+            version: 1
+            tables:
+              »agenthive_schema_history:
+                columns:
+                  id: id
+            """ },
+        { "table named like a rebuild table", "AH0009", """
+            version: 1
+            tables:
+              tasks:
+                columns:
+                  id: id
+              »agenthive_new_tasks:
+                columns:
+                  id: id
+            """ },
+        { "same column twice in one index", "AH0013", """
+            version: 1
+            tables:
+              tasks:
+                columns:
+                  id: id
+                  title: text
+                indexes:
+                  - columns: [title, »title desc]
+            """ },
+        { "same json key twice in one index", "AH0013", """
+            version: 1
+            tables:
+              events:
+                columns:
+                  id: id
+                  details: json
+                indexes:
+                  - name: ix_events_code
+                    columns:
+                      - { json: details, path: code }
+                      - { json: »details, path: code }
+            """ },
+        { "include repeats a key column", "AH0013", """
+            version: 1
+            tables:
+              tasks:
+                columns:
+                  id: id
+                  title: text
+                  note: text
+                indexes:
+                  - columns: [title]
+                    include: [note, »title]
+            """ },
     };
 
     public static TheoryData<string, string, string> SuspiciousDesigns => new()
     {
+        { "partial index on NOT NULL column IS NOT NULL", "AH0043", """
+            version: 1
+            tables:
+              messages:
+                columns:
+                  id: id
+                  payload: { type: json, default: "{}" }
+                indexes:
+                  - name: ix_messages_task
+                    columns: [{ json: payload, path: task_id }]
+                    where: »payload IS NOT NULL
+            """ },
+        { "always-true term in an AND chain", "AH0043", """
+            version: 1
+            tables:
+              messages:
+                columns:
+                  id: id
+                  state: text
+                  payload: { type: json, default: "{}" }
+                indexes:
+                  - name: ix_messages_open
+                    columns: [id]
+                    where: state = 'open' AND (»payload IS NOT NULL AND state <> '')
+            """ },
+        { "partial index condition without a column", "AH0043", """
+            version: 1
+            tables:
+              messages:
+                columns:
+                  id: id
+                  state: text
+                indexes:
+                  - columns: [state]
+                    where: »1 = 1
+            """ },
+        { "partial index condition that is always false", "AH0043", """
+            version: 1
+            tables:
+              messages:
+                columns:
+                  id: id
+                  state: text
+                indexes:
+                  - columns: [state]
+                    where: »state IS NULL
+            """ },
     };
 
     [Fact]
