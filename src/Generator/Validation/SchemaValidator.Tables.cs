@@ -56,6 +56,12 @@ public sealed partial class SchemaValidator
             typeNames[entityName] = $"table '{syntax.Name.Value}'";
         }
 
+        if (ImplicitUsingTypes.NamespaceOf(entityName) is { } clashingNamespace)
+        {
+            Report(DiagnosticDescriptors.EntityNameShadowsSystemType, syntax.Entity?.Location ?? syntax.Name.Location,
+                syntax.Name.Value, entityName, $"{clashingNamespace}.{entityName}", _typePrefix + entityName);
+        }
+
         var table = new TableBuilder(syntax, entityName);
         _locations[$"table:{syntax.Name.Value}"] = syntax.Name.Location;
         if (syntax.RenamedFrom is { } tableRename && CheckIdentifier(tableRename, "table"))

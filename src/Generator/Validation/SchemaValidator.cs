@@ -26,6 +26,9 @@ public sealed partial class SchemaValidator
 
     private Dictionary<string, EnumInfo> _enums = new(StringComparer.Ordinal);
 
+    // Prefixed to a clashing entity name to suggest one that does not clash (AgentHive + Task).
+    private string _typePrefix = string.Empty;
+
     private SchemaValidator(List<DiagnosticInfo> diagnostics, Dictionary<string, LocationInfo> locations)
     {
         _diagnostics = diagnostics;
@@ -75,6 +78,7 @@ public sealed partial class SchemaValidator
 
         var enums = BuildEnums(syntax.Enums);
         _enums = enums;
+        _typePrefix = Names.ToPascalCase(name);
         var tableNames = new HashSet<string>(syntax.Tables.Select(t => t.Name.Value), StringComparer.Ordinal);
         var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in enums.Values)

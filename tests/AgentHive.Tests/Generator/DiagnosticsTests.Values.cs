@@ -614,6 +614,21 @@ public partial class DiagnosticsTests
 
     public static TheoryData<string, string, string> SuspiciousDesigns => new()
     {
+        { "entity named like System.Threading.Tasks.Task", "AH0044", """
+            version: 1
+            tables:
+              »tasks:
+                columns:
+                  id: id
+            """ },
+        { "explicit entity named like System.IO.File", "AH0044", """
+            version: 1
+            tables:
+              documents:
+                entity: »File
+                columns:
+                  id: id
+            """ },
         { "partial index on NOT NULL column IS NOT NULL", "AH0043", """
             version: 1
             tables:
@@ -675,5 +690,26 @@ public partial class DiagnosticsTests
         Assert.Contains("nests more than 64 levels", error.GetMessage());
         var expressionStart = "      - expression: ".Length;
         Assert.Equal(new Microsoft.CodeAnalysis.Text.LinePosition(7, expressionStart + 64), error.Location.GetLineSpan().StartLinePosition);
+    }
+
+    [Fact]
+    public void Entity_named_Task_breaks_user_code_with_implicit_usings_and_the_suggested_name_does_not()
+    {
+        const string Schema = "version: 1\nschema: shop\ntables:\n  tasks:\n    columns:\n      id: id\n      title: text\n";
+        const string UserCode = """
+            using System.Threading.Tasks;
+            using Shop.Entities;
+            namespace User;
+            public static class Uses { public static object Make() => Task.CompletedTask; }
+            """;
+
+        var clashing = GeneratorHarness.Run(Schema, UserCode);
+        var renamed = GeneratorHarness.Run(Schema.Replace("  tasks:\n", "  tasks:\n    entity: ShopTask\n"), UserCode);
+
+        var warning = Assert.Single(clashing.GeneratorDiagnostics, d => d.Id == "AH0044");
+        Assert.Contains("'ShopTask'", warning.GetMessage());
+        Assert.Contains(clashing.CompilationErrors, e => e.Id == "CS0104");
+        Assert.Empty(renamed.GeneratorDiagnostics);
+        Assert.Empty(renamed.CompilationErrors);
     }
 }
