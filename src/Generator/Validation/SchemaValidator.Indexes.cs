@@ -210,7 +210,9 @@ public sealed partial class SchemaValidator
                     "false" => "The index holds no rows: fix or remove the condition.",
                     _ => "Test a column, or remove 'where'.",
                 };
-                var what = whole ? "The 'where'" : $"The term '{Shorten(where.Value.Substring(term.Offset).Trim())}' in the 'where'";
+                var what = whole ? "The 'where'"
+                    : term is NullTestNode { Operand: ColumnNode tested } nullTest ? $"The term '{tested.Name} IS {(nullTest.Negated ? "NOT " : string.Empty)}NULL' in the 'where'"
+                    : "A term of the 'where'";
                 Report(DiagnosticDescriptors.PartialIndexConditionConstant, where.At(term.Offset), what, indexName, always, why!, remedy);
                 return;
             }

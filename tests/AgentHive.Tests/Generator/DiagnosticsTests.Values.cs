@@ -712,4 +712,21 @@ public partial class DiagnosticsTests
         Assert.Empty(renamed.GeneratorDiagnostics);
         Assert.Empty(renamed.CompilationErrors);
     }
+
+    [Theory]
+    [InlineData("payload IS NOT NULL", "The 'where' of index 'ix_messages_task' is always true (column 'payload' is NOT NULL). Remove 'where'")]
+    [InlineData("state = 'open' AND payload IS NOT NULL", "The term 'payload IS NOT NULL' in the 'where' of index 'ix_messages_task' is always true")]
+    [InlineData("id IS NULL", "is always false (column 'id' is NOT NULL). The index holds no rows")]
+    [InlineData("TRUE", "is always the same (it mentions no column)")]
+    public void Constant_partial_index_condition_says_what_to_remove(string where, string expected)
+    {
+        var schema = "version: 1\ntables:\n  messages:\n    columns:\n      id: id\n      state: text\n      payload: { type: json, default: \"{}\" }\n" +
+            $"    indexes:\n      - name: ix_messages_task\n        columns: [{{ json: payload, path: task_id }}]\n        where: {where}\n";
+
+        var run = GeneratorHarness.Run(schema);
+
+        var warning = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("AH0043", warning.Id);
+        Assert.Contains(expected, warning.GetMessage());
+    }
 }
