@@ -135,7 +135,7 @@ public sealed partial class SchemaValidator
             return new DefaultModel(defaultKind, value);
         }
 
-        Report(DiagnosticDescriptors.InvalidDefault, token.Location, token.Value, qualified, typeName, problem);
+        Report(DiagnosticDescriptors.InvalidDefault, token.Location, Shorten(token.Value), qualified, typeName, problem);
         return null;
     }
 
@@ -256,7 +256,7 @@ public sealed partial class SchemaValidator
             return number;
         }
 
-        Report(DiagnosticDescriptors.InvalidRange, token.Location, qualified, $"'{token.Value}': {NumberProblem(token.Value, kind)}");
+        Report(DiagnosticDescriptors.InvalidRange, token.Location, qualified, $"'{Shorten(token.Value)}': {NumberProblem(token.Value, kind)}");
         return null;
     }
 
