@@ -523,7 +523,7 @@ public static class SchemaReader
                 if (!seen.Add(key.Value))
                 {
                     var where = what == "key" ? $" in {context}" : string.Empty;
-                    Report(DiagnosticDescriptors.DuplicateName, key.Location, Capitalize(what), key.Value, where);
+                    Report(DiagnosticDescriptors.DuplicateKey, key.Location, what, key.Value, where);
                     continue;
                 }
 
@@ -585,7 +585,7 @@ public static class SchemaReader
             return null;
         }
 
-        private static Token ToToken(YamlScalar scalar) => new(scalar.Value, scalar.Location, scalar.IsPlain);
+        private static Token ToToken(YamlScalar scalar) => new(scalar.Value, scalar.Location, scalar.IsPlain, scalar.Source);
 
         private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo location, params string[] args) =>
             _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));

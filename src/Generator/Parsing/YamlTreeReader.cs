@@ -15,21 +15,23 @@ namespace AgentHive.Generator.Parsing;
 internal sealed class YamlTreeReader
 {
     private readonly string _filePath;
+    private readonly string _text;
     private readonly List<DiagnosticInfo> _diagnostics;
     private readonly Dictionary<string, YamlNode> _anchors = new();
     private IParser _parser = null!;
     private Mark _lastEnd = Mark.Empty;
 
-    private YamlTreeReader(string filePath, List<DiagnosticInfo> diagnostics)
+    private YamlTreeReader(string filePath, string text, List<DiagnosticInfo> diagnostics)
     {
         _filePath = filePath;
+        _text = text;
         _diagnostics = diagnostics;
     }
 
     /// <summary>Reads the first document; null when the text is empty or not valid YAML (reported).</summary>
     public static YamlNode? Read(string filePath, string text, List<DiagnosticInfo> diagnostics)
     {
-        var reader = new YamlTreeReader(filePath, diagnostics);
+        var reader = new YamlTreeReader(filePath, text, diagnostics);
         try
         {
             reader._parser = new Parser(new StringReader(text));
@@ -79,7 +81,7 @@ internal sealed class YamlTreeReader
 
             case Scalar scalar:
                 _parser.MoveNext();
-                return Remember(scalar.Anchor, new YamlScalar(scalar.Value, scalar.Style == ScalarStyle.Plain, location));
+                return Remember(scalar.Anchor, new YamlScalar(scalar.Value, scalar.Style == ScalarStyle.Plain, location, SourceOf(scalar, location)));
 
             case SequenceStart sequenceStart:
             {
@@ -127,6 +129,26 @@ internal sealed class YamlTreeReader
         }
 
         return node;
+    }
+
+    private ScalarSource? SourceOf(Scalar scalar, LocationInfo start)
+    {
+        var from = (int)scalar.Start.Index;
+        var to = (int)scalar.End.Index;
+        if (from < 0 || to > _text.Length || to <= from)
+        {
+            return null;
+        }
+
+        var quoting = scalar.Style switch
+        {
+            ScalarStyle.SingleQuoted => ScalarQuoting.SingleQuoted,
+            ScalarStyle.DoubleQuoted => ScalarQuoting.DoubleQuoted,
+            ScalarStyle.Literal => ScalarQuoting.Literal,
+            ScalarStyle.Folded => ScalarQuoting.Folded,
+            _ => ScalarQuoting.Plain,
+        };
+        return new ScalarSource(_text.Substring(from, to - from), quoting, start);
     }
 
     private LocationInfo At(Mark mark) => new(_filePath, (int)mark.Line, (int)mark.Column);

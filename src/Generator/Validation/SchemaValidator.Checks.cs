@@ -63,7 +63,7 @@ public sealed partial class SchemaValidator
             }
 
             string? portable = null;
-            if (check.Expression is { } expression && (portable = Expression(expression, table, $"The check expression '{expression.Value}'")) is null)
+            if (check.Expression is { } expression && (portable = Expression(expression, table, $"The check expression '{Shorten(expression.Value)}'", ExpressionType.Boolean)) is null)
             {
                 continue;
             }
@@ -78,17 +78,55 @@ public sealed partial class SchemaValidator
         }
     }
 
-    /// <summary>Renders a portable expression over the table's columns, reporting where it goes wrong.</summary>
-    private string? Expression(Token token, TableBuilder table, string what)
+    /// <summary>
+    /// Parses a portable expression over the table's columns and renders it, reporting where it goes wrong;
+    /// <paramref name="required"/> is the type the place needs (a condition, the column's type), or null for any.
+    /// </summary>
+    private (string Sql, ExpressionNode Tree)? ParseExpression(Token token, TableBuilder table, string what, ExpressionType? required)
     {
-        var result = PortableExpression.Render(token.Value, table.HasColumn);
+        var result = PortableExpression.Render(token.Value, name => table.Column(name) is { } column ? ExpressionColumnOf(column.Model) : null);
         if (result.Sql is null)
         {
-            var shift = token.IsPlain ? 0 : 1;
-            var location = token.Location with { Column = token.Location.Column + shift + result.Offset };
-            Report(DiagnosticDescriptors.InvalidExpression, location, what, result.Problem!);
+            Report(DiagnosticDescriptors.InvalidExpression, token.At(result.Offset), what, result.Problem!);
+            return null;
         }
 
-        return result.Sql;
+        var tree = result.Tree!;
+        var problem = required switch
+        {
+            null => null,
+            ExpressionType.Boolean when tree.Type != ExpressionType.Boolean =>
+                $"it gives {PortableExpressionParser.Describe(tree.Type)}, but a condition (true or false) is needed; compare it, e.g. '... > 0' or '... IS NOT NULL'",
+            { } type when type != ExpressionType.Boolean && !Assignable(tree.Type, type) =>
+                $"it gives {PortableExpressionParser.Describe(tree.Type)}, but the column holds {PortableExpressionParser.Describe(type)}",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            Report(DiagnosticDescriptors.InvalidExpression, token.At(tree.Offset), what, problem);
+            return null;
+        }
+
+        return (result.Sql, tree);
     }
+
+    private string? Expression(Token token, TableBuilder table, string what, ExpressionType? required) =>
+        ParseExpression(token, table, what, required)?.Sql;
+
+    /// <summary>Whether a value of type <paramref name="value"/> can be stored in a column of type <paramref name="column"/> on both backends.</summary>
+    private static bool Assignable(ExpressionType value, ExpressionType column) =>
+        value == column || value == ExpressionType.Null ||
+        (value == ExpressionType.TextLiteral && column is ExpressionType.Text or ExpressionType.Timestamp or ExpressionType.Json);
+
+    private ExpressionColumn ExpressionColumnOf(ColumnModel column) => column.Kind switch
+    {
+        ColumnKind.Id or ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real => new ExpressionColumn(ExpressionType.Number),
+        ColumnKind.Boolean => new ExpressionColumn(ExpressionType.Boolean),
+        ColumnKind.Timestamp => new ExpressionColumn(ExpressionType.Timestamp),
+        ColumnKind.Json => new ExpressionColumn(ExpressionType.Json),
+        ColumnKind.Blob => new ExpressionColumn(ExpressionType.Blob),
+        ColumnKind.Enum when _enums.TryGetValue(column.EnumName!, out var info) =>
+            new ExpressionColumn(ExpressionType.Text, column.EnumName, info.Model.Values.Select(v => v.Value).ToList()),
+        _ => new ExpressionColumn(ExpressionType.Text),
+    };
 }

@@ -41,7 +41,7 @@ public sealed partial class SchemaValidator
             }
 
             if (column.Syntax.Backfill is { } backfill &&
-                Expression(backfill, table, $"The backfill of '{table.Name}.{column.Model.Name}'") is { } sql)
+                Expression(backfill, table, $"The backfill of '{table.Name}.{column.Model.Name}'", ExpressionColumnOf(column.Model).Type) is { } sql)
             {
                 column.Model = column.Model with { Backfill = sql };
             }
@@ -63,7 +63,7 @@ public sealed partial class SchemaValidator
         {
             column.Model = column.Model with { DownRefuses = true };
         }
-        else if (Expression(downBackfill, table, $"The downBackfill of '{table.Name}.{column.Model.Name}'") is { } sql)
+        else if (Expression(downBackfill, table, $"The downBackfill of '{table.Name}.{column.Model.Name}'", ExpressionColumnOf(column.Model).Type) is { } sql)
         {
             column.Model = column.Model with { DownBackfill = sql };
         }
@@ -152,7 +152,7 @@ public sealed partial class SchemaValidator
             ColumnKind.Text => (token.Value.Length <= (size.MaxLength ?? int.MaxValue), DefaultKind.Text, token.Value, $"it is longer than 'maxLength' ({size.MaxLength})"),
             ColumnKind.Decimal or ColumnKind.Date or ColumnKind.Time or ColumnKind.Uuid => TypedDefault(token.Value, kind, size),
             ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real or ColumnKind.SmallInt =>
-                (number is not null, DefaultKind.Number, number?.Text ?? string.Empty, $"expected {NumberKind(kind)}"),
+                (number is not null, DefaultKind.Number, number?.Text ?? string.Empty, NumberProblem(token.Value, kind)),
             ColumnKind.Boolean => (token.Value is "true" or "false", DefaultKind.Boolean, token.Value, "expected true or false"),
             ColumnKind.Timestamp => (token.Value == "now", DefaultKind.Now, string.Empty, "the only timestamp default is 'now' (the time the row is inserted)"),
             ColumnKind.Json => (token.Value is "{}" or "[]", DefaultKind.Text, token.Value, "a JSON default is '{}' or '[]' (quote it in YAML)"),
@@ -166,7 +166,7 @@ public sealed partial class SchemaValidator
             return new DefaultModel(defaultKind, value);
         }
 
-        Report(DiagnosticDescriptors.InvalidDefault, token.Location, token.Value, qualified, typeName, problem);
+        Report(DiagnosticDescriptors.InvalidDefault, token.Location, Shorten(token.Value), qualified, typeName, problem);
         return null;
     }
 
@@ -238,7 +238,7 @@ public sealed partial class SchemaValidator
         var size = new TypeSize(column.Model.Precision, column.Model.Scale, null);
         var min = Number(syntax.Min, kind, qualified, size);
         var max = Number(syntax.Max, kind, qualified, size);
-        if (min is { } low && max is { } high && low.Value > high.Value)
+        if (min is { } low && max is { } high && Compare(low, high, kind) > 0)
         {
             Report(DiagnosticDescriptors.InvalidRange, syntax.Max!.Location, qualified, $"'min' ({low.Text}) is greater than 'max' ({high.Text})");
             return;
@@ -247,8 +247,37 @@ public sealed partial class SchemaValidator
         if ((syntax.Min is null || min is not null) && (syntax.Max is null || max is not null))
         {
             column.Range = new RangeRule(min?.Text, max?.Text, column.Model.Scale);
+            CheckDefaultInRange(column, qualified, min, max);
         }
     }
+
+    /// <summary>A default outside the column's own range would make every insert that relies on it fail.</summary>
+    private void CheckDefaultInRange(ColumnBuilder column, string qualified, (double Value, string Text)? min, (double Value, string Text)? max)
+    {
+        if (column.Model.Default is not { Kind: DefaultKind.Number } value || TryNumber(value.Value, column.Model.Kind) is not { } number)
+        {
+            return;
+        }
+
+        var problem = min is { } low && Compare(number, low, column.Model.Kind) < 0 ? $"it is below 'min' ({low.Text})"
+            : max is { } high && Compare(number, high, column.Model.Kind) > 0 ? $"it is above 'max' ({high.Text})"
+            : null;
+        if (problem is not null)
+        {
+            var token = column.Syntax.Default!;
+            Report(DiagnosticDescriptors.InvalidDefault, token.Location, token.Value, qualified, column.Syntax.Type!.Value,
+                problem + ", so every insert that relies on it would fail; change the default or the range");
+        }
+    }
+
+    // Whole numbers and decimals compare exactly: a double cannot tell 2^53 from 2^53 + 1.
+    private static int Compare((double Value, string Text) a, (double Value, string Text) b, ColumnKind kind) => kind switch
+    {
+        ColumnKind.Real => a.Value.CompareTo(b.Value),
+        ColumnKind.Decimal => decimal.Parse(a.Text, NumberStyles.Float, CultureInfo.InvariantCulture)
+            .CompareTo(decimal.Parse(b.Text, NumberStyles.Float, CultureInfo.InvariantCulture)),
+        _ => long.Parse(a.Text, CultureInfo.InvariantCulture).CompareTo(long.Parse(b.Text, CultureInfo.InvariantCulture)),
+    };
 
     private (double Value, string Text)? Number(Token? token, ColumnKind kind, string qualified, TypeSize size)
     {
@@ -268,7 +297,8 @@ public sealed partial class SchemaValidator
         }
 
         var expected = kind == ColumnKind.Decimal ? DecimalKind(size) : NumberKind(kind);
-        Report(DiagnosticDescriptors.InvalidRange, token.Location, qualified, $"'{token.Value}' is not {expected}");
+        Report(DiagnosticDescriptors.InvalidRange, token.Location, qualified,
+            $"'{Shorten(token.Value)}': {(IsNotANumber(token.Value) ? NumberProblem(token.Value, kind) : $"expected {expected}")}");
         return null;
     }
 
@@ -277,7 +307,7 @@ public sealed partial class SchemaValidator
     {
         if (kind == ColumnKind.Real)
         {
-            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && !double.IsInfinity(real)
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && !double.IsInfinity(real) && !double.IsNaN(real)
                 ? (real, real.ToString("R", CultureInfo.InvariantCulture))
                 : null;
         }
@@ -291,6 +321,15 @@ public sealed partial class SchemaValidator
 
         return (integer, integer.ToString(CultureInfo.InvariantCulture));
     }
+
+    private static string NumberProblem(string text, ColumnKind kind) =>
+        IsNotANumber(text)
+            ? "NaN and infinity have no SQL literal both databases accept (and fail every range check); use a finite number"
+            : $"expected {NumberKind(kind)}";
+
+    // .NET's and YAML's spellings of the IEEE special values.
+    private static bool IsNotANumber(string text) =>
+        text.Trim().TrimStart('+', '-').ToLowerInvariant() is "nan" or ".nan" or "inf" or ".inf" or "infinity" or "\u221e";
 
     private static string NumberKind(ColumnKind kind) => kind switch
     {

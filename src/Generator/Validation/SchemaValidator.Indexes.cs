@@ -34,6 +34,13 @@ public sealed partial class SchemaValidator
                     break;
                 }
 
+                if (keys.Any(k => k.Kind == key.Kind && k.Value == key.Value && k.Path.Equals(key.Path)))
+                {
+                    Report(DiagnosticDescriptors.DuplicateName, entry.Value.Location, "Index key", Shorten(entry.Value.Value), $" in index {label}");
+                    keys = null;
+                    break;
+                }
+
                 keys.Add(key);
             }
 
@@ -42,8 +49,8 @@ public sealed partial class SchemaValidator
                 continue;
             }
 
-            string? where = null;
-            if (index.Where is { } whereToken && (where = Expression(whereToken, table, $"The 'where' of index {label}")) is null)
+            (string Sql, ExpressionNode Tree)? where = null;
+            if (index.Where is { } whereToken && (where = ParseExpression(whereToken, table, $"The 'where' of index {label}", ExpressionType.Boolean)) is null)
             {
                 continue;
             }
@@ -54,6 +61,13 @@ public sealed partial class SchemaValidator
                 if (!table.HasColumn(column.Value))
                 {
                     Report(DiagnosticDescriptors.IndexColumnMissing, column.Location, label, column.Value, table.Name);
+                    include = null;
+                    break;
+                }
+
+                if (include.Contains(column.Value) || keys.Any(k => k.Kind == IndexKeyKind.Column && k.Value == column.Value))
+                {
+                    Report(DiagnosticDescriptors.DuplicateName, column.Location, "Column", column.Value, $" in index {label} (as a key or in 'include')");
                     include = null;
                     break;
                 }
@@ -78,8 +92,12 @@ public sealed partial class SchemaValidator
                 : Names.Fit($"ix_{table.Name}_{string.Join("_", keys.Select(k => k.Path.Count == 0 ? k.Value : k.Value + "_" + string.Join("_", k.Path)))}");
             if (name is not null)
             {
-                table.Indexes.Add((new IndexModel(name, keys.ToEquatableArray(), unique, index.Description?.Value, where, include.ToEquatableArray()),
+                table.Indexes.Add((new IndexModel(name, keys.ToEquatableArray(), unique, index.Description?.Value, where?.Sql, include.ToEquatableArray()),
                     index.Name?.Location ?? index.Location));
+                if (where is { Tree: var tree })
+                {
+                    WarnAboutConstantCondition(table, name, index.Where!, tree);
+                }
             }
         }
     }
@@ -125,7 +143,7 @@ public sealed partial class SchemaValidator
         switch (entry.Kind)
         {
             case IndexEntryKind.Expression:
-                var sql = Expression(value, table, $"The index expression '{value.Value}'");
+                var sql = Expression(value, table, $"The index expression '{Shorten(value.Value)}'", null);
                 return sql is null ? null : new IndexKeyModel(IndexKeyKind.Expression, sql, EquatableArray<string>.Empty, descending);
 
             case IndexEntryKind.Json:
@@ -164,6 +182,59 @@ public sealed partial class SchemaValidator
                 }
 
                 return new IndexKeyModel(IndexKeyKind.Column, name, EquatableArray<string>.Empty, descending);
+        }
+    }
+
+    /// <summary>
+    /// A term of a partial index's condition that cannot depend on the row. SQLite drops an always-true term
+    /// such as <c>x IS NOT NULL</c> on a NOT NULL column from every query, so no query can match the index.
+    /// </summary>
+    private void WarnAboutConstantCondition(TableBuilder table, string indexName, Token where, ExpressionNode tree)
+    {
+        foreach (var term in Conjuncts(tree))
+        {
+            var (always, why) = term switch
+            {
+                NullTestNode { Operand: ColumnNode column } test when table.Column(column.Name) is { Model.Nullable: false } =>
+                    (test.Negated ? "true" : "false", $"column '{column.Name}' is NOT NULL"),
+                _ when !term.MentionsColumn => ("the same", "it mentions no column"),
+                _ => (null, null),
+            };
+            if (always is not null)
+            {
+                var whole = term == tree;
+                var remedy = always switch
+                {
+                    "true" when whole => "Remove 'where': SQLite drops such a condition from queries, so it never uses this index.",
+                    "true" => "Remove that term: SQLite drops it from queries, so it never uses this index.",
+                    "false" => "The index holds no rows: fix or remove the condition.",
+                    _ => "Test a column, or remove 'where'.",
+                };
+                var what = whole ? "The 'where'"
+                    : term is NullTestNode { Operand: ColumnNode tested } nullTest ? $"The term '{tested.Name} IS {(nullTest.Negated ? "NOT " : string.Empty)}NULL' in the 'where'"
+                    : "A term of the 'where'";
+                Report(DiagnosticDescriptors.PartialIndexConditionConstant, where.At(term.Offset), what, indexName, always, why!, remedy);
+                return;
+            }
+        }
+    }
+
+    /// <summary>The terms of a condition joined by AND at its top level (parentheses included).</summary>
+    private static IEnumerable<ExpressionNode> Conjuncts(ExpressionNode condition)
+    {
+        var pending = new Stack<ExpressionNode>();
+        pending.Push(condition);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (node is OperationNode { Operator: "AND" } and)
+            {
+                pending.Push(and.Operands[1]);
+                pending.Push(and.Operands[0]);
+                continue;
+            }
+
+            yield return node;
         }
     }
 

@@ -209,6 +209,12 @@ public sealed partial class SchemaValidator
             return null;
         }
 
+        if (action == ReferentialAction.SetDefault && !column.Model.Nullable && column.Model.Default is null)
+        {
+            Report(DiagnosticDescriptors.SetDefaultWithoutDefault, token.Location, column.Model.Name, which);
+            return null;
+        }
+
         return action;
     }
 

@@ -81,6 +81,13 @@ public sealed partial class SchemaValidator
                 continue;
             }
 
+            if (column.Model.Default is { Kind: DefaultKind.EnumValue, Value: var defaultState } && !initial.Contains(defaultState))
+            {
+                Report(DiagnosticDescriptors.DefaultNotInitialState, column.Syntax.Default!.Location, defaultState, qualified,
+                    string.Join(", ", initial.Select(s => $"'{s}'")));
+                continue;
+            }
+
             var reached = new HashSet<string>(initial, StringComparer.Ordinal);
             var queue = new Queue<string>(initial);
             while (queue.Count > 0)

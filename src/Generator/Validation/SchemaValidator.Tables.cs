@@ -10,6 +10,9 @@ namespace AgentHive.Generator.Validation;
 // Tables: the entity name a table becomes and the C# names its columns take.
 public sealed partial class SchemaValidator
 {
+    // The toolkit's own tables (history, versions, SQLite rebuild and verify scratch tables) all start with it.
+    private const string ToolkitTablePrefix = "agenthive_";
+
     // Members every generated entity has; a column whose property would take one of these names is refused.
     private static readonly HashSet<string> EntityMemberNames = new(StringComparer.Ordinal)
     {
@@ -21,6 +24,12 @@ public sealed partial class SchemaValidator
     {
         if (!CheckIdentifier(syntax.Name, "table"))
         {
+            return null;
+        }
+
+        if (syntax.Name.Value.StartsWith(ToolkitTablePrefix, StringComparison.Ordinal))
+        {
+            Report(DiagnosticDescriptors.ToolkitTableName, syntax.Name.Location, syntax.Name.Value);
             return null;
         }
 
@@ -45,6 +54,12 @@ public sealed partial class SchemaValidator
         else
         {
             typeNames[entityName] = $"table '{syntax.Name.Value}'";
+        }
+
+        if (ImplicitUsingTypes.NamespaceOf(entityName) is { } clashingNamespace)
+        {
+            Report(DiagnosticDescriptors.EntityNameShadowsSystemType, syntax.Entity?.Location ?? syntax.Name.Location,
+                syntax.Name.Value, entityName, $"{clashingNamespace}.{entityName}", _typePrefix + entityName);
         }
 
         var table = new TableBuilder(syntax, entityName);

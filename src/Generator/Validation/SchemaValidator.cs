@@ -14,9 +14,20 @@ namespace AgentHive.Generator.Validation;
 /// unique, foreign), Indexes, Checks (expressions), StateMachines; Builders holds the mutable state.</remarks>
 public sealed partial class SchemaValidator
 {
+    /// <summary>
+    /// The highest schema version. Every version up to it is diffed and compiled on each build, and migration
+    /// class names carry four digits; far more than any real history needs.
+    /// </summary>
+    public const int MaxVersion = 9999;
+
     private readonly List<DiagnosticInfo> _diagnostics;
 
     private readonly Dictionary<string, LocationInfo> _locations;
+
+    private Dictionary<string, EnumInfo> _enums = new(StringComparer.Ordinal);
+
+    // Prefixed to a clashing entity name to suggest one that does not clash (AgentHive + Task).
+    private string _typePrefix = string.Empty;
 
     private SchemaValidator(List<DiagnosticInfo> diagnostics, Dictionary<string, LocationInfo> locations)
     {
@@ -59,12 +70,15 @@ public sealed partial class SchemaValidator
 
         var version = 0;
         if (syntax.Version is { } versionToken &&
-            (!int.TryParse(versionToken.Value, NumberStyles.None, CultureInfo.InvariantCulture, out version) || version < 1))
+            (!int.TryParse(versionToken.Value, NumberStyles.None, CultureInfo.InvariantCulture, out version) || version < 1 || version > MaxVersion))
         {
-            Report(DiagnosticDescriptors.InvalidVersion, versionToken.Location, versionToken.Value);
+            Report(DiagnosticDescriptors.InvalidVersion, versionToken.Location, Shorten(versionToken.Value), MaxVersion.ToString(CultureInfo.InvariantCulture));
+            version = 0;
         }
 
         var enums = BuildEnums(syntax.Enums);
+        _enums = enums;
+        _typePrefix = Names.ToPascalCase(name);
         var tableNames = new HashSet<string>(syntax.Tables.Select(t => t.Name.Value), StringComparer.Ordinal);
         var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in enums.Values)
@@ -209,6 +223,9 @@ public sealed partial class SchemaValidator
 
         return true;
     }
+
+    /// <summary>A value as quoted in a message: long input is cut so a message stays one readable line.</summary>
+    internal static string Shorten(string value) => value.Length <= 40 ? value : value.Substring(0, 40) + "...";
 
     private void Report(DiagnosticDescriptor descriptor, LocationInfo location, params string[] args) =>
         _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));

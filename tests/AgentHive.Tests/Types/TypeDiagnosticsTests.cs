@@ -11,13 +11,13 @@ public class TypeDiagnosticsTests
 {
     public static TheoryData<string, string, string> BadSchemas => new()
     {
-        { "decimal without precision", "AH0039", Column("price: { type: »decimal, scale: 2 }") },
-        { "precision beyond 18 digits", "AH0039", Column("price: { type: decimal, precision: »19 }") },
-        { "precision zero", "AH0039", Column("price: { type: decimal, precision: »0 }") },
-        { "scale greater than precision", "AH0039", Column("price: { type: decimal, precision: 4, scale: »5 }") },
-        { "negative scale", "AH0039", Column("price: { type: decimal, precision: 4, scale: »-1 }") },
-        { "maxLength zero", "AH0039", Column("name: { type: text, maxLength: »0 }") },
-        { "maxLength not a number", "AH0039", Column("name: { type: text, maxLength: »ten }") },
+        { "decimal without precision", "AH0045", Column("price: { type: »decimal, scale: 2 }") },
+        { "precision beyond 18 digits", "AH0045", Column("price: { type: decimal, precision: »19 }") },
+        { "precision zero", "AH0045", Column("price: { type: decimal, precision: »0 }") },
+        { "scale greater than precision", "AH0045", Column("price: { type: decimal, precision: 4, scale: »5 }") },
+        { "negative scale", "AH0045", Column("price: { type: decimal, precision: 4, scale: »-1 }") },
+        { "maxLength zero", "AH0045", Column("name: { type: text, maxLength: »0 }") },
+        { "maxLength not a number", "AH0045", Column("name: { type: text, maxLength: »ten }") },
         { "maxLength on an integer", "AH0031", Column("count: { type: integer, maxLength: »10 }") },
         { "precision on a real", "AH0031", Column("ratio: { type: real, precision: »10 }") },
         { "scale on text", "AH0031", Column("name: { type: text, scale: »2 }") },
