@@ -250,6 +250,11 @@ public static class HistoryPipeline
         var locations = new Dictionary<string, LocationInfo>(StringComparer.Ordinal);
         var syntax = SchemaReader.Read(source.Path, source.Text, diagnostics);
         var model = syntax is null ? null : SchemaValidator.Validate(syntax, diagnostics, locations);
+        if (model is not null && !GeneratedNames.Check(syntax!, model, diagnostics))
+        {
+            model = null;
+        }
+
         return new Parsed(source.Path, model, locations);
     }
 
