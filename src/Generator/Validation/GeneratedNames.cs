@@ -11,8 +11,8 @@ namespace AgentHive.Generator.Validation;
 
 /// <summary>
 /// Checks the names a valid model gives the generated C#: every type and file name unique (ignoring case,
-/// as generated file names and many file systems do), no keyword, no name metadata or a file system
-/// cannot hold, and no property that takes the name of a member every entity has.
+/// as generated file names and many file systems do), no keyword, no name a file system cannot hold, and
+/// no property that takes the name of its entity or of a member every entity has.
 /// </summary>
 public static class GeneratedNames
 {
@@ -20,12 +20,12 @@ public static class GeneratedNames
     public const int MaxFileNameBytes = 255;
 
     // Members every generated entity declares or inherits from record and object; a property with one of
-    // these names would hide or clash with it.
+    // these names would clash with it (CS0102) or hide it (CS0108, an error where warnings are).
     private static readonly HashSet<string> EntityMembers = new(StringComparer.Ordinal)
     {
         "TableName", "SqliteInsertSql", "PostgresInsertSql", "AddInsertParameters", "AddParameter",
         "EqualityContract", "Equals", "GetHashCode", "ToString", "PrintMembers", "GetType", "MemberwiseClone",
-        "ReferenceEquals", "Finalize", "Deconstruct",
+        "ReferenceEquals",
     };
 
     /// <summary>Reports every problem; true when there was none.</summary>
@@ -49,8 +49,6 @@ public static class GeneratedNames
             var fix = $"Rename enum '{e.Name}'";
             types.Add(new GeneratedType(e.TypeName, owner, at, fix));
             types.Add(new GeneratedType(e.TypeName + "Extensions", $"the helper class of {owner}", at, fix));
-            CheckMembers(e.TypeName, e.Values.Select(v => (v.MemberName, $"value '{v.Value}'", syntax.Enums.First(s => s.Name.Value == e.Name).Values.First(t => t.Value == v.Value).Location)),
-                new HashSet<string>(StringComparer.Ordinal), $"enum '{e.Name}'", "Rename the value", diagnostics);
         }
 
         foreach (var table in model.Tables)
@@ -70,9 +68,10 @@ public static class GeneratedNames
                 types.Add(new GeneratedType(Emit.StateMachineEmitter.TypeName(table, machine), $"the state machine of '{table.Name}.{machine.Column}'", machineAt, fix));
             }
 
-            CheckMembers(table.EntityName,
-                table.Columns.Select(c => (c.PropertyName, $"column '{table.Name}.{c.Name}'", tableSyntax.Columns.First(s => s.Name.Value == c.Name).Name.Location)),
-                EntityMembers, $"entity {table.EntityName}", "Rename the column", diagnostics);
+            foreach (var column in table.Columns)
+            {
+                CheckProperty(table, column, tableSyntax.Columns.First(c => c.Name.Value == column.Name).Name.Location, diagnostics);
+            }
         }
 
         CheckUnique(types, model, diagnostics);
@@ -105,19 +104,15 @@ public static class GeneratedNames
         }
     }
 
-    private static void CheckMembers(string typeName, IEnumerable<(string Name, string Owner, LocationInfo At)> members, HashSet<string> taken,
-        string container, string fix, List<DiagnosticInfo> diagnostics)
+    private static void CheckProperty(TableModel table, ColumnModel column, LocationInfo at, List<DiagnosticInfo> diagnostics)
     {
-        foreach (var member in members)
+        var problem = column.PropertyName == table.EntityName ? "a C# member cannot have the name of its enclosing type (CS0542)"
+            : EntityMembers.Contains(column.PropertyName) ? $"every entity already has a member '{column.PropertyName}'"
+            : null;
+        if (problem is not null)
         {
-            var problem = member.Name == typeName
-                ? "C# members cannot have the name of their enclosing type (CS0542)"
-                : taken.Contains(member.Name) ? $"every {container.Split(' ')[0]} already has a member '{member.Name}'" : null;
-            if (problem is not null)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameNotAllowedInCSharp, member.At, member.Name,
-                    $"the C# member of {member.Owner} in {container}", problem, fix));
-            }
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameNotAllowedInCSharp, at, column.PropertyName,
+                $"the property of column '{table.Name}.{column.Name}' in entity {table.EntityName}", problem, "Rename the column"));
         }
     }
 
@@ -126,7 +121,7 @@ public static class GeneratedNames
         foreach (var segment in ns.Split('.'))
         {
             var problem = !SyntaxFacts.IsValidIdentifier(segment) ? "it is not a C# identifier"
-                : SyntaxFacts.GetKeywordKind(segment) != SyntaxKind.None || segment == "global" ? "it is a C# keyword"
+                : SyntaxFacts.GetKeywordKind(segment) != SyntaxKind.None ? "it is a C# keyword"
                 : null;
             if (problem is not null)
             {

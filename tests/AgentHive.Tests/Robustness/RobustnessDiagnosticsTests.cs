@@ -101,15 +101,6 @@ public class RobustnessDiagnosticsTests
                   id: id
                   »reference_equals: text
             """ },
-        { "an enum value named like its enum", "AH0071", """
-            version: 1
-            enums:
-              status: [»status, done]
-            tables:
-              agents:
-                columns:
-                  id: id
-            """ },
         { "a C# keyword as entity name", "AH0071", """
             version: 1
             tables:
