@@ -228,6 +228,26 @@ public class RobustnessDiagnosticsTests
     }
 
     [Fact]
+    public void A_default_at_the_length_limit_is_accepted_and_compiles()
+    {
+        // 65,536 characters is the most one value may have. It lands in five string constants (entity, DDL
+        // and migration per backend), far from the 16 MB user-string heap of the compiled assembly (CS8103).
+        var schema = $"""
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: {"{"} type: text, default: "{new string('x', 65_536)}" {"}"}
+            """;
+
+        var run = GeneratorHarness.Run(schema);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+    }
+
+    [Fact]
     public void Text_with_every_line_terminator_stays_inside_comments_and_literals()
     {
         // Each break would end a '///' line early and let the rest become a member of the entity.
