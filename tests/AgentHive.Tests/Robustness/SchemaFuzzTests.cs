@@ -34,6 +34,18 @@ public class SchemaFuzzTests
         "\"\\0\"", "\"\\u2028x\"", "\"a'b\\\"c\"", "''", "null", "class", "|", "\"\\r\"", new string('w', 70_000), new string('v', 5_000),
     };
 
+    // Names that become generated members, keywords, case twins of other types or names past the file-name limit.
+    private static readonly string[] HostileNames = { "add_parameter", "reference_equals", "table_name", "get_type", "to_string" };
+    private static readonly string[] HostileEntities =
+        { "class", "record", "agent", "AGENT", "AgentMessage", "Agentmessage", "TaskStatusTransitions", "AgentStatusExtensions", "A" + new string('b', 300) };
+
+    // Every line break C# knows, markup and a control character, each followed by code that must stay in the comment.
+    private static readonly string[] HostileDescriptions =
+    {
+        "\"x\\u2028public int Injected => 1;\"", "\"x\\u2029public int Injected => 1;\"", "\"x\\x85public int Injected => 1;\"",
+        "\"x\\rpublic int Injected => 1;\"", "\"<b>&amp; </summary>\"", "\"bell \\x01\"",
+    };
+
     private readonly ITestOutputHelper _output;
 
     public SchemaFuzzTests(ITestOutputHelper output) => _output = output;
@@ -130,7 +142,7 @@ public class SchemaFuzzTests
     {
         var lines = text.Split('\n').ToList();
         int Line() => random.Next(lines.Count);
-        switch (random.Next(7))
+        switch (random.Next(10))
         {
             case 0:
             {
@@ -166,6 +178,38 @@ public class SchemaFuzzTests
             {
                 var at = random.Next(text.Length);
                 return (text.Substring(0, at), $"truncate at {at}");
+            }
+
+            case 5:
+            {
+                // A table, column or enum name: its generated C# name may collide or be taken already.
+                var keys = Enumerable.Range(0, lines.Count).Where(n => System.Text.RegularExpressions.Regex.IsMatch(lines[n], "^ {2,6}[a-z][a-z0-9_]*:")).ToList();
+                var at = keys[random.Next(keys.Count)];
+                var line = lines[at];
+                var indent = line.Length - line.TrimStart().Length;
+                var key = line.Substring(indent, line.IndexOf(':') - indent);
+                var name = random.Next(2) == 0 ? key.Replace("_", string.Empty) : HostileNames[random.Next(HostileNames.Length)];
+                lines[at] = line.Substring(0, indent) + name + line.Substring(line.IndexOf(':'));
+                return (string.Join("\n", lines), $"line {at + 1}: name '{key}' becomes '{name}'");
+            }
+
+            case 6:
+            {
+                // An explicit entity name under a table.
+                var tables = Enumerable.Range(0, lines.Count).Where(n => System.Text.RegularExpressions.Regex.IsMatch(lines[n], "^  [a-z][a-z0-9_]*:\\s*$")).ToList();
+                var at = tables[random.Next(tables.Count)];
+                var entity = HostileEntities[random.Next(HostileEntities.Length)];
+                lines.Insert(at + 1, "    entity: " + entity);
+                return (string.Join("\n", lines), $"after line {at + 1} '{Short(lines[at])}': entity '{Short(entity)}'");
+            }
+
+            case 7:
+            {
+                var descriptions = Enumerable.Range(0, lines.Count).Where(n => lines[n].TrimStart().StartsWith("description: ", StringComparison.Ordinal)).ToList();
+                var at = descriptions[random.Next(descriptions.Count)];
+                var description = HostileDescriptions[random.Next(HostileDescriptions.Length)];
+                lines[at] = lines[at].Substring(0, lines[at].IndexOf("description: ", StringComparison.Ordinal)) + "description: " + description;
+                return (string.Join("\n", lines), $"line {at + 1}: description {description}");
             }
 
             default:
