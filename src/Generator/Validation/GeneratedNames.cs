@@ -126,7 +126,7 @@ public static class GeneratedNames
             if (problem is not null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameNotAllowedInCSharp, at, segment, $"a segment of namespace '{ns}'", problem,
-                    $"Use for example '{char.ToUpperInvariant(segment.FirstOrDefault())}{(segment.Length > 1 ? segment.Substring(1) : string.Empty)}'"));
+                    segment.Length == 0 ? "Remove the empty segment" : $"Use for example '{Names.ToPascalCase(segment)}'"));
                 return;
             }
         }

@@ -23,6 +23,7 @@ namespace AgentHive.Tests.Robustness;
 /// Mutates the real schema.yaml a thousand ways (fixed seed) and holds the generator to its rule: no
 /// crash, every diagnostic inside an input file, and without an AH error, C# that compiles.
 /// </summary>
+[Collection(FuzzCollection.Name)]
 public class SchemaFuzzTests
 {
     private const int Seed = 20261128;
@@ -234,4 +235,11 @@ public class SchemaFuzzTests
     }
 
     private static string Short(string text) => (text.Length > 60 ? text.Substring(0, 60) + "…" : text).Replace("\t", "\\t").Replace("\r", "\\r");
+}
+
+/// <summary>The fuzz uses every core: it runs alone, so it cannot starve the database tests' timeouts.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FuzzCollection
+{
+    public const string Name = "Schema fuzz";
 }
