@@ -345,6 +345,11 @@ public static class HistoryPipeline
         var found = new List<DiagnosticInfo>();
         var syntax = SchemaReader.Read(source.Path, source.Text, found);
         var model = syntax is null ? null : SchemaValidator.Validate(syntax, found, locations);
+        if (model is not null && !GeneratedNames.Check(syntax!, model, found))
+        {
+            model = null;
+        }
+
         diagnostics.AddRange(frozen ? found.Where(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error) : found);
         return new Parsed(source.Path, model, locations);
     }

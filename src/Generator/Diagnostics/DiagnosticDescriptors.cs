@@ -240,6 +240,26 @@ public static class DiagnosticDescriptors
         "downBackfill with nothing to restore",
         "Column '{0}' declares 'downBackfill', but going down from version {1} re-imposes no rule on it (NOT NULL, enum values, a narrower type). Remove the entry.");
 
+    public static readonly DiagnosticDescriptor GeneratedTypeCollision = Error("AH0070",
+        "Generated C# types or files collide",
+        "{0} becomes the C# type '{1}', which {2} already takes{3}. {4}");
+
+    public static readonly DiagnosticDescriptor NameNotAllowedInCSharp = Error("AH0071",
+        "Name C# cannot take",
+        "'{0}' cannot be {1}: {2}. {3}");
+
+    public static readonly DiagnosticDescriptor TextNotAllowed = Error("AH0072",
+        "Text the databases or the generated C# cannot hold",
+        "This value {0}. {1}");
+
+    public static readonly DiagnosticDescriptor YamlLimit = Error("AH0073",
+        "schema.yaml exceeds a reading limit",
+        "{0}. {1}");
+
+    public static readonly DiagnosticDescriptor MultipleYamlDocuments = Error("AH0074",
+        "More than one YAML document",
+        "schema.yaml holds a second YAML document from here on, which would be ignored. Keep one document: remove this '---' and merge what follows into the first, or delete it.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -832,7 +832,7 @@ public partial class DiagnosticsTests
             hint.EndsWith("Type.g.cs", StringComparison.Ordinal) || hint.EndsWith("Severity.g.cs", StringComparison.Ordinal);
     }
 
-    private static (string Schema, int Line, int Column) Unmark(string marked)
+    internal static (string Schema, int Line, int Column) Unmark(string marked)
     {
         var index = marked.IndexOf(Marker, StringComparison.Ordinal);
         Assert.True(index >= 0, "test schema has no marker");
@@ -842,6 +842,6 @@ public partial class DiagnosticsTests
         return (marked.Remove(index, Marker.Length), line, column);
     }
 
-    private static string Describe(IEnumerable<Diagnostic> diagnostics) =>
+    internal static string Describe(IEnumerable<Diagnostic> diagnostics) =>
         string.Join("; ", diagnostics.Select(d => $"{d.Id} {d.Location.GetLineSpan().StartLinePosition} {d.GetMessage()}").DefaultIfEmpty("nothing"));
 }
