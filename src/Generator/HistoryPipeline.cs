@@ -41,10 +41,11 @@ public static class HistoryPipeline
     private static bool IsChecksums(string path, SchemaFileRole role) =>
         role != SchemaFileRole.Schema && System.IO.Path.GetFileName(path) == ChecksumFileName;
 
-    private static int? FrozenVersion(string path, SchemaFileRole role)
+    /// <summary>The version number in a frozen file's name (digits, possibly too many for a version), or null for any other file.</summary>
+    private static string? FrozenVersion(string path, SchemaFileRole role)
     {
         var match = role == SchemaFileRole.Schema ? Match.Empty : FrozenName.Match(System.IO.Path.GetFileName(path));
-        return match.Success && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
+        return match.Success ? match.Groups[1].Value : null;
     }
 
     public static HistoryResult Run(ImmutableArray<SchemaSource> sources)
@@ -73,16 +74,24 @@ public static class HistoryPipeline
             return null;
         }
 
-        var current = Parse(schemas[0], diagnostics);
+        var current = Parse(schemas[0], diagnostics, frozen: false);
         var frozen = new SortedDictionary<int, Parsed>();
         foreach (var source in sources.OrderBy(s => s.Path, StringComparer.Ordinal))
         {
-            if (FrozenVersion(source.Path, source.Role) is not { } number)
+            if (FrozenVersion(source.Path, source.Role) is not { } digits)
             {
                 continue;
             }
 
-            var parsed = Parse(source, diagnostics);
+            if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ||
+                number < 1 || number > SchemaValidator.MaxVersion)
+            {
+                Report(diagnostics, DiagnosticDescriptors.InvalidVersion, new LocationInfo(source.Path, 1, 1),
+                    SchemaValidator.Shorten(digits), SchemaValidator.MaxVersion.ToString(CultureInfo.InvariantCulture));
+                continue;
+            }
+
+            var parsed = Parse(source, diagnostics, frozen: true);
             if (parsed.Model is { } m && m.Version != number)
             {
                 Report(diagnostics, DiagnosticDescriptors.FrozenVersionMismatch, parsed.At("version"),
@@ -114,7 +123,7 @@ public static class HistoryPipeline
         if (missing.Count > 0)
         {
             Report(diagnostics, DiagnosticDescriptors.MissingHistory, current.At("version"),
-                version.ToString(CultureInfo.InvariantCulture), string.Join(", ", missing));
+                version.ToString(CultureInfo.InvariantCulture), Ranges(missing));
             return null;
         }
 
@@ -298,11 +307,50 @@ public static class HistoryPipeline
         return result;
     }
 
-    private static Parsed Parse(SchemaSource source, List<DiagnosticInfo> diagnostics)
+    /// <summary>Ascending numbers with runs of three or more shortened, <c>1-4, 6, 7</c>, so a long gap stays a short message.</summary>
+    private static string Ranges(List<int> numbers)
+    {
+        var runs = new List<string>();
+        for (var i = 0; i < numbers.Count;)
+        {
+            var end = i;
+            while (end + 1 < numbers.Count && numbers[end + 1] == numbers[end] + 1)
+            {
+                end++;
+            }
+
+            if (end - i < 2)
+            {
+                end = i;
+                runs.Add(numbers[i].ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                runs.Add($"{numbers[i].ToString(CultureInfo.InvariantCulture)}-{numbers[end].ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            i = end + 1;
+        }
+
+        return string.Join(", ", runs);
+    }
+
+    /// <summary>
+    /// Reads and validates one schema file. A frozen version reports errors only: its design warnings were
+    /// visible when it was released, and nothing can act on them now that it must not change.
+    /// </summary>
+    private static Parsed Parse(SchemaSource source, List<DiagnosticInfo> diagnostics, bool frozen)
     {
         var locations = new Dictionary<string, LocationInfo>(StringComparer.Ordinal);
-        var syntax = SchemaReader.Read(source.Path, source.Text, diagnostics);
-        var model = syntax is null ? null : SchemaValidator.Validate(syntax, diagnostics, locations);
+        var found = new List<DiagnosticInfo>();
+        var syntax = SchemaReader.Read(source.Path, source.Text, found);
+        var model = syntax is null ? null : SchemaValidator.Validate(syntax, found, locations);
+        if (model is not null && !GeneratedNames.Check(syntax!, model, found))
+        {
+            model = null;
+        }
+
+        diagnostics.AddRange(frozen ? found.Where(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error) : found);
         return new Parsed(source.Path, model, locations);
     }
 

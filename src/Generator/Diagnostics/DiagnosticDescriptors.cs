@@ -37,9 +37,15 @@ public static class DiagnosticDescriptors
         "Invalid value",
         "'{0}' is not a valid value for {1}. Expected {2}.");
 
+    // A YAML mapping key written twice (a table, a column, a key of one mapping); AH0013 is for names that
+    // clash across lists or scopes, such as two indexes of different tables.
     public static readonly DiagnosticDescriptor DuplicateKey = Error("AH0008",
         "Duplicate key",
-        "Duplicate {0} '{1}'. Each {0} must be declared once; rename or remove this one.");
+        "Duplicate {0} '{1}'{2}. Each {0} must be declared once; rename or remove this one.");
+
+    public static readonly DiagnosticDescriptor ToolkitTableName = Error("AH0009",
+        "Table name reserved for the toolkit",
+        "Table name '{0}' starts with 'agenthive_', which the toolkit uses for its own tables (schema history, versions, SQLite rebuilds) and which 'verify' ignores. Choose another name.");
 
     public static readonly DiagnosticDescriptor UnknownType = Error("AH0010",
         "Unknown column type",
@@ -115,7 +121,7 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidVersion = Error("AH0028",
         "Invalid schema version",
-        "'{0}' is not a valid schema version. Use a whole number from 1 up.");
+        "'{0}' is not a valid schema version. Use a whole number from 1 to {1}.");
 
     public static readonly DiagnosticDescriptor EmptyIndex = Error("AH0029",
         "Index without columns",
@@ -153,6 +159,18 @@ public static class DiagnosticDescriptors
         "Invalid value map",
         "'valueMap' entry '{0}' of enum '{1}' is not valid: {2}");
 
+    public static readonly DiagnosticDescriptor SetDefaultWithoutDefault = Error("AH0038",
+        "SET DEFAULT on a NOT NULL column without a default",
+        "Column '{0}' is not nullable and has no default, so 'on{1}: setDefault' would set NULL and fail at run time. Give the column a 'default' or choose another action.");
+
+    public static readonly DiagnosticDescriptor DefaultNotInitialState = Error("AH0039",
+        "Default is not an initial state",
+        "Default '{0}' of '{1}' is not an initial state of its state machine ({2}), so every insert that relies on it is refused. Make the default an initial state or add it to 'initial'.");
+
+    public static readonly DiagnosticDescriptor InvalidTypeSize = Error("AH0045",
+        "Invalid precision, scale or length",
+        "{0} of column '{1}' is not valid: {2}");
+
     public static readonly DiagnosticDescriptor ForeignKeyWithoutIndex = Warning("AH0040",
         "Foreign key without a supporting index",
         "Foreign key '{0}' has no index that starts with it, so deleting or updating a '{1}' row scans '{2}' and joins on it are slow. Add an index on ({3}).");
@@ -164,6 +182,14 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnreachableState = Warning("AH0042",
         "Unreachable state",
         "The state machine of '{0}' never reaches {1} from its initial states. Add transitions into {2} or remove it from the enum.");
+
+    public static readonly DiagnosticDescriptor PartialIndexConditionConstant = Warning("AH0043",
+        "Partial index condition that is the same for every row",
+        "{0} of index '{1}' is always {2} ({3}). {4}");
+
+    public static readonly DiagnosticDescriptor EntityNameShadowsSystemType = Warning("AH0044",
+        "Entity name clashes with a .NET type",
+        "Table '{0}' becomes entity '{1}', which clashes with {2} in every project with implicit usings (CS0104 in your code). Set 'entity:' on the table to another name, e.g. '{3}'.");
 
     public static readonly DiagnosticDescriptor VersionNotBumped = Error("AH0050",
         "Schema changed without a new version",
@@ -213,6 +239,26 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnusedDownBackfill = Warning("AH0061",
         "downBackfill with nothing to restore",
         "Column '{0}' declares 'downBackfill', but going down from version {1} re-imposes no rule on it (NOT NULL, enum values, a narrower type). Remove the entry.");
+
+    public static readonly DiagnosticDescriptor GeneratedTypeCollision = Error("AH0070",
+        "Generated C# types or files collide",
+        "{0} becomes the C# type '{1}', which {2} already takes{3}. {4}");
+
+    public static readonly DiagnosticDescriptor NameNotAllowedInCSharp = Error("AH0071",
+        "Name C# cannot take",
+        "'{0}' cannot be {1}: {2}. {3}");
+
+    public static readonly DiagnosticDescriptor TextNotAllowed = Error("AH0072",
+        "Text the databases or the generated C# cannot hold",
+        "This value {0}. {1}");
+
+    public static readonly DiagnosticDescriptor YamlLimit = Error("AH0073",
+        "schema.yaml exceeds a reading limit",
+        "{0}. {1}");
+
+    public static readonly DiagnosticDescriptor MultipleYamlDocuments = Error("AH0074",
+        "More than one YAML document",
+        "schema.yaml holds a second YAML document from here on, which would be ignored. Keep one document: remove this '---' and merge what follows into the first, or delete it.");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()

@@ -26,6 +26,15 @@ public interface ISqlDialect
     /// <summary>The VALUES item for a parameter, with any cast the backend needs to accept it.</summary>
     string InsertValue(ColumnModel column, string parameter);
 
+    /// <summary>The VALUES item for the id of an identity table: the caller's id when given, else the next one.</summary>
+    string IdentityValue(TableModel table, string parameter);
+
+    /// <summary>
+    /// The INSERT ... RETURNING id of an identity table, made safe for an explicit id: later ids the
+    /// database assigns must not collide with it.
+    /// </summary>
+    string IdentityInsert(TableModel table, string insert);
+
     /// <summary>The text value at a JSON path, as an index key.</summary>
     string JsonPath(string quotedColumn, EquatableArray<string> path);
 

@@ -27,34 +27,54 @@ public sealed class PostgresDialect : ISqlDialect
         ColumnKind.Timestamp => "timestamptz",
         ColumnKind.Json => "jsonb",
         ColumnKind.Blob => "bytea",
+        ColumnKind.Decimal => $"numeric({column.Precision},{column.Scale})",
+        ColumnKind.Date => "date",
+        ColumnKind.Time => "time",
+        ColumnKind.Uuid => "uuid",
+        ColumnKind.SmallInt => "smallint",
         _ => "text",
     };
 
     public string Default(DefaultModel value) => value.Kind switch
     {
-        DefaultKind.Number or DefaultKind.Boolean => value.Value,
+        DefaultKind.Number or DefaultKind.Boolean or DefaultKind.Decimal => value.Value,
         DefaultKind.Now => "now()",
+        DefaultKind.RandomUuid => "gen_random_uuid()",
         _ => SqlText.Literal(value.Value),
     };
 
-    // boolean and jsonb validity are enforced by their types.
+    // boolean, jsonb, numeric(p,s), date, time, uuid and smallint are enforced by their types.
     public string? Check(string? quotedColumn, CheckRule rule) => rule switch
     {
         InListRule inList => SqlText.InList(quotedColumn!, inList),
         RangeRule range => SqlText.Range(quotedColumn!, range),
+        MaxLengthRule length => SqlText.MaxLength(quotedColumn!, length),
         JsonShapeRule shape => $"jsonb_typeof({quotedColumn}) = {SqlText.Literal(shape.Shape)}",
         JsonKeysRule keys => string.Join(" AND ", keys.Keys.Select(k => $"{quotedColumn} ? {SqlText.Literal(k)}")),
         ExpressionRule expression => expression.Postgres ?? expression.Portable,
         _ => null,
     };
 
-    // A text parameter is not implicitly cast to jsonb or timestamptz (entities bind timestamps as text).
-    public string InsertValue(ColumnModel column, string parameter) => column.Kind switch
+    // The entity binds these as canonical text (timestamps too), which is not implicitly cast to the column type.
+    public string InsertValue(ColumnModel column, string parameter) =>
+        column.Kind is ColumnKind.Json or ColumnKind.Timestamp or ColumnKind.Decimal or ColumnKind.Date or ColumnKind.Time or ColumnKind.Uuid
+            ? $"CAST({parameter} AS {ColumnType(column)})"
+            : parameter;
+
+    // An explicit id does not advance the identity sequence: move it past the id, never back, in the same statement.
+    public string IdentityInsert(TableModel table, string insert)
     {
-        ColumnKind.Json => $"CAST({parameter} AS jsonb)",
-        ColumnKind.Timestamp => $"CAST({parameter} AS timestamptz)",
-        _ => parameter,
-    };
+        var id = SqlText.Quote(table.PrimaryKey.Columns[0]);
+        var sequence = IdentitySequence(table);
+        return $"WITH \"inserted\" AS ({insert}) SELECT {id}, CASE WHEN CAST(@{table.PrimaryKey.Columns[0]} AS bigint) IS NOT NULL THEN " +
+               $"setval({sequence}, GREATEST({id}, coalesce(pg_sequence_last_value({sequence}), 0))) END FROM \"inserted\"";
+    }
+
+    public string IdentityValue(TableModel table, string parameter) =>
+        $"COALESCE(CAST({parameter} AS bigint), nextval({IdentitySequence(table)}))";
+
+    private static string IdentitySequence(TableModel table) =>
+        $"pg_get_serial_sequence({SqlText.Literal(SqlText.Quote(table.Name))}, {SqlText.Literal(table.PrimaryKey.Columns[0])})";
 
     public string JsonPath(string quotedColumn, EquatableArray<string> path) =>
         $"({quotedColumn} #>> {SqlText.Literal("{" + string.Join(",", path) + "}")})";

@@ -22,6 +22,10 @@ public static class SqlText
     public static string InList(string quotedColumn, InListRule rule) =>
         $"{quotedColumn} IN ({string.Join(", ", rule.Values.Select(Literal))})";
 
+    // length() counts characters on both backends.
+    public static string MaxLength(string quotedColumn, MaxLengthRule rule) =>
+        $"length({quotedColumn}) <= {rule.MaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
     public static string Range(string quotedColumn, RangeRule rule) => (rule.Min, rule.Max) switch
     {
         ({ } min, { } max) => $"{quotedColumn} BETWEEN {min} AND {max}",

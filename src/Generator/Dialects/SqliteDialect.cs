@@ -48,7 +48,8 @@ public sealed class SqliteDialect : ISqlDialect
     {
         // With its inline PRIMARY KEY an INTEGER column is the rowid: assigned by SQLite, no extra index.
         ColumnKind.Id => "INTEGER",
-        ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Boolean => "INTEGER",
+        // A decimal is stored scaled by 10^scale: exact, sorts and sums as an integer (see docs/schema-format.md).
+        ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Boolean or ColumnKind.SmallInt or ColumnKind.Decimal => "INTEGER",
         ColumnKind.Real => "REAL",
         ColumnKind.Blob => "BLOB",
         _ => "TEXT",
@@ -59,13 +60,18 @@ public sealed class SqliteDialect : ISqlDialect
         DefaultKind.Number => value.Value,
         DefaultKind.Boolean => value.Value == "true" ? "1" : "0",
         DefaultKind.Now => $"({Now})",
+        DefaultKind.Decimal => StoredDecimal.Scaled(value.Value),
+        DefaultKind.RandomUuid => $"({RandomUuid})",
         _ => SqlText.Literal(value.Value),
     };
 
     public string? Check(string? quotedColumn, CheckRule rule) => rule switch
     {
         InListRule inList => SqlText.InList(quotedColumn!, inList),
+        RangeRule { Scale: > 0 } decimalRange => SqlText.Range(quotedColumn!, decimalRange with { Min = Scaled(decimalRange.Min), Max = Scaled(decimalRange.Max) }),
         RangeRule range => SqlText.Range(quotedColumn!, range),
+        StoredFormRule form => StoredForm(quotedColumn!, form),
+        MaxLengthRule length => SqlText.MaxLength(quotedColumn!, length),
         BooleanRule => $"{quotedColumn} IN (0, 1)",
         // Before SQLite 3.45 json_valid(NULL) is 0, not NULL: without the IS NULL test an older SQLite
         // refuses a NULL in a nullable JSON column and integrity_check reports every such row.
@@ -76,7 +82,14 @@ public sealed class SqliteDialect : ISqlDialect
         _ => null,
     };
 
-    public string InsertValue(ColumnModel column, string parameter) => parameter;
+    // The entity binds a decimal as text with exactly its scale's digits: dropping the point gives the stored integer.
+    public string InsertValue(ColumnModel column, string parameter) =>
+        column.Kind == ColumnKind.Decimal ? $"CAST(replace({parameter}, '.', '') AS INTEGER)" : parameter;
+
+    // An INTEGER PRIMARY KEY given NULL takes the next rowid, and an explicit one moves the next past it.
+    public string IdentityInsert(TableModel table, string insert) => insert;
+
+    public string IdentityValue(TableModel table, string parameter) => parameter;
 
     public string JsonPath(string quotedColumn, EquatableArray<string> path) =>
         $"json_extract({quotedColumn}, {SqlText.Literal("$." + string.Join(".", path))})";
@@ -175,4 +188,28 @@ public sealed class SqliteDialect : ISqlDialect
             .Concat(table.AutoUpdateColumns.Any() ? new[] { table.TouchTriggerName } : new string[0]);
 
     public IEnumerable<string> DropLeftovers(TableModel table) => Enumerable.Empty<string>();
+
+    // A version 4 UUID in canonical lower-case form: 122 random bits, version nibble 4, variant 8-b.
+    private const string RandomUuid =
+        "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || " +
+        "substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))";
+
+    private static string? Scaled(string? bound) => bound is null ? null : StoredDecimal.Scaled(bound);
+
+    // Without the native types, the stored text or integer must be in the one form every reader expects.
+    private static string? StoredForm(string column, StoredFormRule rule) => rule.Kind switch
+    {
+        ColumnKind.SmallInt => $"{column} BETWEEN -32768 AND 32767",
+        ColumnKind.Decimal => $"{column} BETWEEN -{StoredDecimal.Largest(rule.Precision)} AND {StoredDecimal.Largest(rule.Precision)}",
+        // date() accepts 2024-02-30 as written; a +0 modifier normalizes it, so only real dates compare equal.
+        // IS, not =: an impossible date gives NULL, which a CHECK would let through.
+        ColumnKind.Date => $"{column} GLOB '{Digits(4)}-{Digits(2)}-{Digits(2)}' AND date({column}, '+0 days') IS {column}",
+        ColumnKind.Time => $"{column} GLOB '{Digits(2)}:{Digits(2)}:{Digits(2)}.{Digits(6)}' AND time(substr({column}, 1, 8), '+0 seconds') IS substr({column}, 1, 8)",
+        ColumnKind.Uuid => $"{column} GLOB '{Hex(8)}-{Hex(4)}-{Hex(4)}-{Hex(4)}-{Hex(12)}'",
+        _ => null,
+    };
+
+    private static string Digits(int count) => string.Concat(Enumerable.Repeat("[0-9]", count));
+
+    private static string Hex(int count) => string.Concat(Enumerable.Repeat("[0-9a-f]", count));
 }

@@ -69,6 +69,7 @@ public static class SqlitePlanner
 
     private static IEnumerable<string> Rebuild(VersionChanges changes, TableModel target, SqliteDialect from, SqliteDialect to)
     {
+        var source = changes.Source.Tables.First(t => t.Name == changes.Mapping.SourceTable(target.Name));
         var temporary = Validation.Names.Fit("agenthive_new_" + target.Name);
         var columns = new List<string>();
         var values = new List<string>();
@@ -79,14 +80,13 @@ public static class SqlitePlanner
             string? value = null;
             if (sourceColumn is not null)
             {
-                value = SqlText.Quote(sourceColumn);
+                value = StoredValue.Convert(source.Columns.First(c => c.Name == sourceColumn), column, SqlText.Quote(sourceColumn), changes.IsUpgrade);
                 if (column.Kind == ColumnKind.Timestamp && from != to)
                 {
                     value = to.RewriteTimestamp(value);
                 }
 
                 value = changes.RestrictionOn(target, column)?.Restored ?? VersionChanges.Mapped(value, changes.ValueMap(column));
-
                 if (backfill is not null)
                 {
                     value = $"coalesce({value}, {backfill})";

@@ -112,10 +112,10 @@ public sealed class VersionChanges
             {
                 if (Mapping.SourceColumn(target.Name, column.Name) is { } sourceName &&
                     source.Columns.First(c => c.Name == sourceName) is var old &&
-                    old.Kind != column.Kind && !IsWidening(old.Kind, column.Kind))
+                    Narrows(old, column))
                 {
                     losses.Add(new DataLossItem($"{target.Name}.{column.Name}",
-                        $"narrows column '{target.Name}.{column.Name}' from {old.Kind.ToString().ToLowerInvariant()} to {column.Kind.ToString().ToLowerInvariant()}"));
+                        $"narrows column '{target.Name}.{column.Name}' from {TypeText(old)} to {TypeText(column)}"));
                 }
             }
         }
@@ -212,8 +212,44 @@ public sealed class VersionChanges
         return missing;
     }
 
+    /// <summary>Whether some value of <paramref name="from"/> cannot be stored unchanged in <paramref name="to"/>.</summary>
+    public static bool Narrows(ColumnModel from, ColumnModel to)
+    {
+        if (to.MaxLength is { } limit && (from.Kind != ColumnKind.Text || from.MaxLength is not { } before || limit < before))
+        {
+            return true;
+        }
+
+        if (to.Kind == ColumnKind.Decimal)
+        {
+            // Digits a value may have before the point, and after it.
+            var whole = from.Kind switch
+            {
+                ColumnKind.Decimal => from.Precision - from.Scale,
+                ColumnKind.SmallInt => 5,
+                ColumnKind.Integer => 10,
+                ColumnKind.Boolean => 1,
+                _ => int.MaxValue,
+            };
+            var fraction = from.Kind == ColumnKind.Decimal ? from.Scale : 0;
+            return whole > to.Precision - to.Scale || fraction > to.Scale;
+        }
+
+        return from.Kind != to.Kind && !IsWidening(from.Kind, to.Kind);
+    }
+
+    /// <summary>The column's type as schema.yaml spells it, with its size.</summary>
+    public static string TypeText(ColumnModel column) => column.Kind switch
+    {
+        ColumnKind.Decimal => $"decimal({column.Precision},{column.Scale})",
+        ColumnKind.Text when column.MaxLength is { } n => $"text (maxLength {n})",
+        _ => column.Kind.ToString().ToLowerInvariant(),
+    };
+
     private static bool IsWidening(ColumnKind from, ColumnKind to) => (from, to) switch
     {
+        (ColumnKind.SmallInt, ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real) => true,
+        (ColumnKind.Boolean, ColumnKind.SmallInt) => true,
         (ColumnKind.Integer, ColumnKind.BigInt or ColumnKind.Real) => true,
         (ColumnKind.Boolean, ColumnKind.Integer or ColumnKind.BigInt) => true,
         (ColumnKind.Id, ColumnKind.BigInt) => true,

@@ -14,7 +14,14 @@ internal static class CSharpTypes
     {
         var type = column.Kind switch
         {
-            ColumnKind.Id or ColumnKind.BigInt => "long",
+            // Null until the database assigns it; set it to insert that id (imports, fixtures).
+            ColumnKind.Id => "long?",
+            ColumnKind.BigInt => "long",
+            ColumnKind.SmallInt => "short",
+            ColumnKind.Decimal => "decimal",
+            ColumnKind.Date => "global::System.DateOnly",
+            ColumnKind.Time => "global::System.TimeOnly",
+            ColumnKind.Uuid => "global::System.Guid",
             ColumnKind.Integer => "int",
             ColumnKind.Real => "double",
             ColumnKind.Boolean => "bool",
@@ -23,7 +30,7 @@ internal static class CSharpTypes
             ColumnKind.Enum => EnumType(schema, column.EnumName!),
             _ => "string",
         };
-        return column.Nullable ? type + "?" : type;
+        return column.Nullable && column.Kind != ColumnKind.Id ? type + "?" : type;
     }
 
     /// <summary>The property initializer that mirrors the column's database default, or null.</summary>
@@ -34,7 +41,25 @@ internal static class CSharpTypes
         { Kind: DefaultKind.EnumValue } d => $"{EnumType(schema, column.EnumName!)}.{Validation.Names.ToPascalCase(d.Value)}",
         { Kind: DefaultKind.Number } d => column.Kind == ColumnKind.Real && !d.Value.Contains(".") && !d.Value.Contains("E") ? d.Value + ".0" : d.Value,
         { Kind: DefaultKind.Boolean } d => d.Value,
+        { Kind: DefaultKind.Decimal } d => d.Value + "m",
+        { Kind: DefaultKind.RandomUuid } => "global::System.Guid.NewGuid()",
+        { Kind: DefaultKind.Canonical } d => CanonicalInitializer(column.Kind, d.Value),
         { } d => SourceWriter.Literal(d.Value),
+    };
+
+    /// <summary>Canonical text as each type's .NET value binds it, so both backends receive the stored form.</summary>
+    private static readonly System.Collections.Generic.Dictionary<ColumnKind, string> CanonicalFormat = new()
+    {
+        [ColumnKind.Date] = "yyyy-MM-dd",
+        [ColumnKind.Time] = "HH:mm:ss.ffffff",
+        [ColumnKind.Uuid] = "D",
+    };
+
+    private static string CanonicalInitializer(ColumnKind kind, string value) => kind switch
+    {
+        ColumnKind.Uuid => $"new global::System.Guid({SourceWriter.Literal(value)})",
+        _ => $"global::System.{(kind == ColumnKind.Date ? "DateOnly" : "TimeOnly")}.ParseExact({SourceWriter.Literal(value)}, " +
+             $"{SourceWriter.Literal(CanonicalFormat[kind])}, global::System.Globalization.CultureInfo.InvariantCulture)",
     };
 
     /// <summary>The expression that turns the property into the value the driver binds.</summary>
@@ -48,6 +73,11 @@ internal static class CSharpTypes
             // fixed width so SQLite compares and sorts it as text; PostgreSQL casts it (see InsertValue).
             ColumnKind.Timestamp =>
                 $"{column.PropertyName}{access}ToUniversalTime().ToString({SourceWriter.Literal(Dialects.SqliteDialect.TimestampFormat)}, global::System.Globalization.CultureInfo.InvariantCulture)",
+            // Exactly the scale's digits (rounded half away from zero, as numeric(p,s) does).
+            ColumnKind.Decimal => $"{column.PropertyName}{access}ToString(\"F{column.Scale}\", global::System.Globalization.CultureInfo.InvariantCulture)",
+            ColumnKind.Date or ColumnKind.Time => $"{column.PropertyName}{access}ToString(\"{CanonicalFormat[column.Kind]}\", global::System.Globalization.CultureInfo.InvariantCulture)",
+            // Microsoft.Data.Sqlite would bind a Guid as a 16-byte blob.
+            ColumnKind.Uuid => $"{column.PropertyName}{access}ToString(\"D\")",
             _ => column.PropertyName,
         };
     }

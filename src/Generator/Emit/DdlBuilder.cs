@@ -126,21 +126,22 @@ public static class DdlBuilder
         _ => SqlText.Quote(key.Value),
     };
 
-    /// <summary>INSERT of every column the database does not assign, with @column parameters.</summary>
+    /// <summary>INSERT of every column, with @column parameters; an identity table's returns the id.</summary>
     public static string Insert(TableModel table, ISqlDialect dialect)
     {
         var columns = InsertColumns(table).ToList();
         var sql = $"INSERT INTO {SqlText.Quote(table.Name)} ({ColumnList(columns.Select(c => c.Name))}) " +
-                  $"VALUES ({string.Join(", ", columns.Select(c => dialect.InsertValue(c, "@" + c.Name)))})";
+                  $"VALUES ({string.Join(", ", columns.Select(c => c.Kind == ColumnKind.Id ? dialect.IdentityValue(table, "@" + c.Name) : dialect.InsertValue(c, "@" + c.Name)))})";
         if (table.PrimaryKey.IsIdentity)
         {
-            sql += " RETURNING " + SqlText.Quote(table.PrimaryKey.Columns[0]);
+            sql = dialect.IdentityInsert(table, sql + " RETURNING " + SqlText.Quote(table.PrimaryKey.Columns[0]));
         }
 
         return sql;
     }
 
-    public static IEnumerable<ColumnModel> InsertColumns(TableModel table) => table.Columns.Where(c => c.Kind != ColumnKind.Id);
+    /// <summary>Every column: an id is sent too, as null unless the caller sets it (imports, fixtures).</summary>
+    public static IEnumerable<ColumnModel> InsertColumns(TableModel table) => table.Columns;
 
     /// <summary>CREATE INDEX with the name left out: what the index is, for comparing two versions.</summary>
     public static string IndexSignature(TableModel table, IndexModel index, ISqlDialect dialect) =>

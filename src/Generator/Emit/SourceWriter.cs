@@ -54,7 +54,7 @@ internal sealed class SourceWriter
         return Line();
     }
 
-    /// <summary>An XML doc summary, escaped.</summary>
+    /// <summary>An XML doc summary, escaped; no text can end the comment early (see <see cref="DocLines"/>).</summary>
     public SourceWriter Summary(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -63,20 +63,71 @@ internal sealed class SourceWriter
         }
 
         Line("/// <summary>");
-        foreach (var line in text!.Trim().Split('\n'))
+        foreach (var line in DocLines(text!.Trim()))
         {
-            Line("/// " + Escape(line.TrimEnd('\r')));
+            Line("/// " + Escape(line));
         }
 
         return Line("/// </summary>");
     }
 
+    // Every character C# ends a line at (CR, LF, NEL, LS, PS): a description split anywhere else could
+    // leave text after the '///' of its line, where the compiler reads it as code.
+    private static readonly char[] LineBreaks = { '\r', '\n', '\u0085', '\u2028', '\u2029' };
+
+    /// <summary>The lines of <paramref name="text"/> as C# sees them (CRLF counts once).</summary>
+    public static string[] DocLines(string text) => text.Replace("\r\n", "\n").Split(LineBreaks);
+
     public override string ToString() => _builder.ToString();
 
-    public static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    /// <summary>
+    /// Text for one line of an XML doc comment: markup escaped, and line breaks, control characters and
+    /// broken surrogates (which end the comment or make its XML invalid) replaced.
+    /// </summary>
+    public static string Escape(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                builder.Append(c).Append(text[++i]);
+                continue;
+            }
 
-    /// <summary>A C# verbatim string literal; newlines inside stay '\n' so output is the same on every OS.</summary>
-    public static string Verbatim(string text) => "@\"" + text.Replace("\r\n", "\n").Replace("\"", "\"\"") + "\"";
+            _ = c switch
+            {
+                '&' => builder.Append("&amp;"),
+                '<' => builder.Append("&lt;"),
+                '>' => builder.Append("&gt;"),
+                '\t' => builder.Append(' '),
+                _ when System.Array.IndexOf(LineBreaks, c) >= 0 => builder.Append(' '),
+                _ when char.IsControl(c) || char.IsSurrogate(c) => builder.Append('\uFFFD'),
+                _ => builder.Append(c),
+            };
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// A C# verbatim string literal, which keeps multi-line SQL readable in generated code. Text holding
+    /// anything but printable characters, tabs and '\n' becomes a regular escaped literal instead, so
+    /// its exact content survives (a raw CR or NUL in source would not).
+    /// </summary>
+    public static string Verbatim(string text)
+    {
+        foreach (var c in text)
+        {
+            if ((char.IsControl(c) && c != '\n' && c != '\t') || char.IsSurrogate(c) || c is '\u2028' or '\u2029')
+            {
+                return Literal(text);
+            }
+        }
+
+        return "@\"" + text.Replace("\"", "\"\"") + "\"";
+    }
 
     /// <summary>A C# regular string literal.</summary>
     public static string Literal(string text) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);

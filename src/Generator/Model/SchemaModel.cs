@@ -61,6 +61,12 @@ public enum ColumnKind
     Json,
     Blob,
     Enum,
+    /// <summary>Exact fixed-point number with <see cref="ColumnModel.Precision"/> digits, <see cref="ColumnModel.Scale"/> after the point.</summary>
+    Decimal,
+    Date,
+    Time,
+    Uuid,
+    SmallInt,
 }
 
 public sealed record ColumnModel(
@@ -75,7 +81,10 @@ public sealed record ColumnModel(
     string? RenamedFrom = null,
     string? Backfill = null,
     string? DownBackfill = null,
-    bool DownRefuses = false);
+    bool DownRefuses = false,
+    int Precision = 0,
+    int Scale = 0,
+    int? MaxLength = null);
 
 public enum DefaultKind
 {
@@ -84,6 +93,12 @@ public enum DefaultKind
     Boolean,
     Now,
     EnumValue,
+    /// <summary>A decimal literal written with exactly the column's scale digits after the point.</summary>
+    Decimal,
+    /// <summary>A new random (version 4) UUID per row.</summary>
+    RandomUuid,
+    /// <summary>A date, time or uuid literal in its canonical text form (yyyy-MM-dd, HH:mm:ss.ffffff, lower-case 8-4-4-4-12).</summary>
+    Canonical,
 }
 
 /// <summary>A column default. <see cref="Value"/> is the literal as written (for Now: empty).</summary>
@@ -117,7 +132,17 @@ public abstract record CheckRule;
 
 public sealed record InListRule(EquatableArray<string> Values) : CheckRule;
 
-public sealed record RangeRule(string? Min, string? Max) : CheckRule;
+/// <summary>Bounds as written; for a decimal column, with exactly <see cref="Scale"/> digits after the point.</summary>
+public sealed record RangeRule(string? Min, string? Max, int Scale = 0) : CheckRule;
+
+/// <summary>
+/// The value is in the column type's canonical stored form where the backend has no such type
+/// (SQLite: date and time text, lower-case UUID text, smallint range, decimal digit count).
+/// </summary>
+public sealed record StoredFormRule(ColumnKind Kind, int Precision = 0) : CheckRule;
+
+/// <summary>Text of at most <see cref="MaxLength"/> characters.</summary>
+public sealed record MaxLengthRule(int MaxLength) : CheckRule;
 
 public sealed record BooleanRule : CheckRule;
 

@@ -17,7 +17,7 @@ public static class SchemaReader
     private static readonly string[] ColumnKeys =
     {
         "type", "nullable", "default", "primaryKey", "unique", "references", "onDelete", "onUpdate", "min", "max", "description",
-        "shape", "requiredKeys", "autoUpdate", "renamedFrom", "backfill", "downBackfill",
+        "shape", "requiredKeys", "autoUpdate", "renamedFrom", "backfill", "downBackfill", "precision", "scale", "maxLength",
     };
     private static readonly string[] UniqueKeys = { "name", "columns" };
     private static readonly string[] IndexKeys = { "name", "columns", "unique", "description", "where", "include" };
@@ -232,6 +232,9 @@ public static class SchemaReader
                         case "renamedFrom": column.RenamedFrom = token; break;
                         case "backfill": column.Backfill = token; break;
                         case "downBackfill": column.DownBackfill = token; break;
+                        case "precision": column.Precision = token; break;
+                        case "scale": column.Scale = token; break;
+                        case "maxLength": column.MaxLength = token; break;
                     }
                 }
 
@@ -520,7 +523,7 @@ public static class SchemaReader
                 if (!seen.Add(key.Value))
                 {
                     var where = what == "key" ? $" in {context}" : string.Empty;
-                    Report(DiagnosticDescriptors.DuplicateName, key.Location, Capitalize(what), key.Value, where);
+                    Report(DiagnosticDescriptors.DuplicateKey, key.Location, what, key.Value, where);
                     continue;
                 }
 
@@ -582,7 +585,7 @@ public static class SchemaReader
             return null;
         }
 
-        private static Token ToToken(YamlScalar scalar) => new(scalar.Value, scalar.Location, scalar.IsPlain);
+        private static Token ToToken(YamlScalar scalar) => new(scalar.Value, scalar.Location, scalar.IsPlain, scalar.Source);
 
         private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo location, params string[] args) =>
             _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));

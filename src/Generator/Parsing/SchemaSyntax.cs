@@ -7,7 +7,12 @@ namespace AgentHive.Generator.Parsing;
 // the validator can point at it. Lives only inside one pipeline step, so plain classes suffice.
 
 /// <summary>A scalar value exactly as written, with where it was written.</summary>
-public sealed record Token(string Value, LocationInfo Location, bool IsPlain = true);
+public sealed record Token(string Value, LocationInfo Location, bool IsPlain = true, ScalarSource? Source = null)
+{
+    /// <summary>Where the character at <paramref name="offset"/> of <see cref="Value"/> is written in schema.yaml.</summary>
+    public LocationInfo At(int offset) =>
+        Source?.Locate(Value, offset) ?? Location with { Column = Location.Column + (IsPlain ? 0 : 1) + offset };
+}
 
 public sealed class SchemaSyntax
 {
@@ -86,6 +91,9 @@ public sealed class ColumnSyntax
     public Token? RenamedFrom { get; set; }
     public Token? Backfill { get; set; }
     public Token? DownBackfill { get; set; }
+    public Token? Precision { get; set; }
+    public Token? Scale { get; set; }
+    public Token? MaxLength { get; set; }
 }
 
 /// <summary>A UNIQUE constraint over one or more columns.</summary>

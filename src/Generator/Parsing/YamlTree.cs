@@ -15,14 +15,18 @@ internal abstract class YamlNode
 
 internal sealed class YamlScalar : YamlNode
 {
-    public YamlScalar(string value, bool isPlain, LocationInfo location)
+    public YamlScalar(string value, bool isPlain, LocationInfo location, ScalarSource? source = null)
         : base(location)
     {
         Value = value;
         IsPlain = isPlain;
+        Source = source;
     }
 
     public string Value { get; }
+
+    /// <summary>The scalar as written, to locate positions inside its value.</summary>
+    public ScalarSource? Source { get; }
 
     /// <summary>True when unquoted: only plain scalars can mean null, booleans or numbers.</summary>
     public bool IsPlain { get; }

@@ -4,9 +4,13 @@ using System.Text;
 
 namespace AgentHive.Generator.Validation;
 
+/// <summary>A column as an expression sees it: its type and, for an enum column, the values it can hold.</summary>
+public sealed record ExpressionColumn(ExpressionType Type, string? EnumName = null, IReadOnlyCollection<string>? EnumValues = null);
+
 /// <summary>
 /// Reads an expression in the SQL subset SQLite and PostgreSQL share and renders it with every column
-/// quoted. Anything outside the subset is refused, so what compiles runs the same on both backends.
+/// quoted. Anything outside the subset, or that one backend would refuse or read differently, is refused,
+/// so what compiles runs the same on both backends.
 /// </summary>
 public static class PortableExpression
 {
@@ -15,31 +19,46 @@ public static class PortableExpression
         "and", "or", "not", "is", "null", "in", "between", "like", "true", "false", "case", "when", "then", "else", "end",
     };
 
-    private static readonly HashSet<string> Functions = new(StringComparer.Ordinal)
-    {
-        "length", "lower", "upper", "abs", "coalesce", "trim",
-    };
-
-    /// <summary>The outcome: rendered SQL, or the problem and its offset within the expression.</summary>
+    /// <summary>The outcome: rendered SQL and its tree, or the problem and its offset within the expression.</summary>
     public readonly struct Result
     {
-        public Result(string? sql, string? problem, int offset)
+        public Result(string? sql, ExpressionNode? tree, string? problem, int offset)
         {
             Sql = sql;
+            Tree = tree;
             Problem = problem;
             Offset = offset;
         }
 
         public string? Sql { get; }
+        public ExpressionNode? Tree { get; }
         public string? Problem { get; }
         public int Offset { get; }
     }
 
-    public static Result Render(string text, Func<string, bool> isColumn)
+    /// <summary>Parses <paramref name="text"/>; <paramref name="column"/> answers null for a name that is no column.</summary>
+    public static Result Render(string text, Func<string, ExpressionColumn?> column)
     {
-        var output = new StringBuilder();
-        var depth = 0;
-        var afterFunction = false;
+        try
+        {
+            var tokens = Tokenize(text, column);
+            if (tokens.Count == 1)
+            {
+                return new Result(null, null, "the expression is empty", 0);
+            }
+
+            var tree = new PortableExpressionParser(tokens, column).ParseWhole();
+            return new Result(Join(tokens), tree, null, 0);
+        }
+        catch (PortableExpressionException ex)
+        {
+            return new Result(null, null, ex.Message, ex.Offset);
+        }
+    }
+
+    private static List<ExpressionToken> Tokenize(string text, Func<string, ExpressionColumn?> column)
+    {
+        var tokens = new List<ExpressionToken>();
         var i = 0;
         while (i < text.Length)
         {
@@ -51,7 +70,6 @@ public static class PortableExpression
             }
 
             var start = i;
-            string token;
             if (c == '\'')
             {
                 i++;
@@ -62,20 +80,31 @@ public static class PortableExpression
 
                 if (i >= text.Length)
                 {
-                    return new Result(null, "a string literal is not closed", start);
+                    throw new PortableExpressionException(start, "a string literal is not closed");
                 }
 
                 i++;
-                token = text.Substring(start, i - start);
+                tokens.Add(new ExpressionToken(ExpressionTokenKind.Text, text.Substring(start, i - start), start));
             }
             else if (char.IsDigit(c))
             {
+                var dots = 0;
                 while (i < text.Length && (char.IsDigit(text[i]) || text[i] == '.'))
                 {
+                    if (text[i] == '.' && ++dots > 1)
+                    {
+                        throw new PortableExpressionException(i, "a number has at most one '.'");
+                    }
+
                     i++;
                 }
 
-                token = text.Substring(start, i - start);
+                if (text[i - 1] == '.')
+                {
+                    throw new PortableExpressionException(start, "a number needs digits after its '.'");
+                }
+
+                tokens.Add(new ExpressionToken(ExpressionTokenKind.Number, text.Substring(start, i - start), start));
             }
             else if (char.IsLetter(c) || c == '_')
             {
@@ -94,24 +123,25 @@ public static class PortableExpression
 
                 if (Keywords.Contains(lower))
                 {
-                    token = lower.ToUpperInvariant();
+                    tokens.Add(new ExpressionToken(ExpressionTokenKind.Keyword, lower.ToUpperInvariant(), start));
                 }
                 else if (next < text.Length && text[next] == '(')
                 {
-                    if (!Functions.Contains(lower))
+                    if (!PortableExpressionParser.IsFunction(lower))
                     {
-                        return new Result(null, $"function '{word}' is not in the portable subset ({string.Join(", ", Functions)}); give 'sqlite' and 'postgres' versions instead", start);
+                        throw new PortableExpressionException(start,
+                            $"function '{SchemaValidator.Shorten(word)}' is not in the portable subset ({PortableExpressionParser.FunctionList}); give 'sqlite' and 'postgres' versions instead");
                     }
 
-                    token = lower;
+                    tokens.Add(new ExpressionToken(ExpressionTokenKind.Function, lower, start));
                 }
-                else if (isColumn(word))
+                else if (column(word) is not null)
                 {
-                    token = Dialects.SqlText.Quote(word);
+                    tokens.Add(new ExpressionToken(ExpressionTokenKind.Column, word, start));
                 }
                 else
                 {
-                    return new Result(null, $"'{word}' is not a column of this table", start);
+                    throw new PortableExpressionException(start, $"'{SchemaValidator.Shorten(word)}' is not a column of this table");
                 }
             }
             else
@@ -119,41 +149,85 @@ public static class PortableExpression
                 var two = i + 1 < text.Length ? text.Substring(i, 2) : string.Empty;
                 if (two is "<>" or "!=" or "<=" or ">=" or "||")
                 {
-                    token = two;
+                    tokens.Add(new ExpressionToken(ExpressionTokenKind.Symbol, two, start));
                     i += 2;
                 }
                 else if ("=<>+-*/(),".IndexOf(c) >= 0)
                 {
-                    depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-                    if (depth < 0)
-                    {
-                        return new Result(null, "a ')' has no matching '('", start);
-                    }
-
-                    token = c.ToString();
+                    tokens.Add(new ExpressionToken(ExpressionTokenKind.Symbol, c.ToString(), start));
                     i++;
                 }
                 else
                 {
-                    return new Result(null, $"'{c}' is not allowed in a portable expression", start);
+                    throw new PortableExpressionException(start, $"'{c}' is not allowed in a portable expression");
                 }
             }
+        }
 
-            var isFunction = Functions.Contains(token);
-            if (output.Length > 0 && token != ")" && token != "," && output[output.Length - 1] != '(' && !(token == "(" && afterFunction))
+        tokens.Add(new ExpressionToken(ExpressionTokenKind.End, string.Empty, text.Length));
+        return tokens;
+    }
+
+    /// <summary>One space between tokens, none inside parentheses, before commas or after a function name.</summary>
+    private static string Join(List<ExpressionToken> tokens)
+    {
+        var output = new StringBuilder();
+        var afterFunction = false;
+        foreach (var token in tokens)
+        {
+            if (token.Kind == ExpressionTokenKind.End)
+            {
+                break;
+            }
+
+            var sql = token.Kind == ExpressionTokenKind.Column ? Dialects.SqlText.Quote(token.Text) : token.Text;
+            if (output.Length > 0 && sql != ")" && sql != "," && output[output.Length - 1] != '(' && !(sql == "(" && afterFunction))
             {
                 output.Append(' ');
             }
 
-            output.Append(token);
-            afterFunction = isFunction;
+            output.Append(sql);
+            afterFunction = token.Kind == ExpressionTokenKind.Function;
         }
 
-        if (depth != 0)
-        {
-            return new Result(null, "a '(' is not closed", text.Length);
-        }
-
-        return output.Length == 0 ? new Result(null, "the expression is empty", 0) : new Result(output.ToString(), null, 0);
+        return output.ToString();
     }
+}
+
+internal enum ExpressionTokenKind
+{
+    Number,
+    Text,
+    Keyword,
+    Function,
+    Column,
+    Symbol,
+    End,
+}
+
+/// <summary>A token of a portable expression: keywords upper-case, functions lower-case, the rest as written.</summary>
+internal readonly struct ExpressionToken
+{
+    public ExpressionToken(ExpressionTokenKind kind, string text, int offset)
+    {
+        Kind = kind;
+        Text = text;
+        Offset = offset;
+    }
+
+    public ExpressionTokenKind Kind { get; }
+    public string Text { get; }
+    public int Offset { get; }
+
+    public bool Is(string text) => (Kind is ExpressionTokenKind.Keyword or ExpressionTokenKind.Symbol) && Text == text;
+
+    public string Describe() => Kind == ExpressionTokenKind.End ? "the end of the expression" : $"'{SchemaValidator.Shorten(Text)}'";
+}
+
+internal sealed class PortableExpressionException : Exception
+{
+    public PortableExpressionException(int offset, string message)
+        : base(message) => Offset = offset;
+
+    public int Offset { get; }
 }

@@ -70,7 +70,7 @@ public sealed class SchemaSnapshot
         }
 
         foreach (var row in Rows(connection,
-                     $"SELECT table_name, column_name, data_type, is_nullable, coalesce(column_default, ''), is_identity FROM information_schema.columns WHERE table_schema = '{s}'"))
+                     $"SELECT table_name, column_name, {TypeWithSize}, is_nullable, coalesce(column_default, ''), is_identity FROM information_schema.columns WHERE table_schema = '{s}'"))
         {
             if (!IsBookkeeping(row[0]))
             {
@@ -138,6 +138,9 @@ public sealed class SchemaSnapshot
     }
 
     private static string Show(string definition) => definition.Length == 0 ? string.Empty : $": `{definition}`";
+
+    // data_type alone says "numeric": a precision or scale change would go unseen.
+    private const string TypeWithSize = "CASE WHEN data_type = 'numeric' THEN format('numeric(%s,%s)', numeric_precision, numeric_scale) ELSE data_type END";
 
     private static bool IsBookkeeping(string table) => table.StartsWith("agenthive_", StringComparison.Ordinal);
 

@@ -109,9 +109,9 @@ public abstract class MigrationContract : IDisposable
         Migrator.Up();
         using var connection = Database.Open();
 
-        var orphan = new AgentHive.Entities.Task { Title = "orphan", AgentId = 999_999 };
+        var orphan = new AgentHive.Entities.AgentTask { Title = "orphan", AgentId = 999_999 };
 
-        Assert.ThrowsAny<DbException>(() => Insert(connection, AgentHive.Entities.Task.SqliteInsertSql, AgentHive.Entities.Task.PostgresInsertSql, orphan.AddInsertParameters));
+        Assert.ThrowsAny<DbException>(() => Insert(connection, AgentHive.Entities.AgentTask.SqliteInsertSql, AgentHive.Entities.AgentTask.PostgresInsertSql, orphan.AddInsertParameters));
         Assert.Equal(0, Database.Scalar("SELECT COUNT(*) FROM tasks"));
     }
 
@@ -258,12 +258,12 @@ public abstract class MigrationContract : IDisposable
         var project = new Project { Name = "hive", Description = "The hive itself", RepositoryUrl = "https://example.invalid/hive.git" };
         var projectId = Id(Project.SqliteInsertSql, Project.PostgresInsertSql, project.AddInsertParameters);
 
-        var parent = new AgentHive.Entities.Task { Title = "Build the schema", AgentId = agentId, Priority = 1 };
-        var parentId = Id(AgentHive.Entities.Task.SqliteInsertSql, AgentHive.Entities.Task.PostgresInsertSql, parent.AddInsertParameters);
+        var parent = new AgentHive.Entities.AgentTask { Title = "Build the schema", AgentId = agentId, Priority = 1 };
+        var parentId = Id(AgentHive.Entities.AgentTask.SqliteInsertSql, AgentHive.Entities.AgentTask.PostgresInsertSql, parent.AddInsertParameters);
         Database.Execute($"UPDATE tasks SET status = 'assigned' WHERE id = {parentId}");
         Database.Execute($"UPDATE tasks SET status = 'in_progress' WHERE id = {parentId}");
-        var child = new AgentHive.Entities.Task { Title = "Write the generator", ParentTaskId = parentId, AgentId = workerId };
-        var childId = Id(AgentHive.Entities.Task.SqliteInsertSql, AgentHive.Entities.Task.PostgresInsertSql, child.AddInsertParameters);
+        var child = new AgentHive.Entities.AgentTask { Title = "Write the generator", ParentTaskId = parentId, AgentId = workerId };
+        var childId = Id(AgentHive.Entities.AgentTask.SqliteInsertSql, AgentHive.Entities.AgentTask.PostgresInsertSql, child.AddInsertParameters);
 
         var dependency = new TaskDependency { TaskId = childId, DependsOnTaskId = parentId };
         Insert(c, TaskDependency.SqliteInsertSql, TaskDependency.PostgresInsertSql, dependency.AddInsertParameters);

@@ -51,6 +51,32 @@ public sealed class SqliteMigrationTests : IntegrityContract
     }
 
     [Fact]
+    public void Lookup_of_messages_by_task_id_in_the_payload_uses_its_index()
+    {
+        Migrator.Up();
+        Database.Execute("INSERT INTO agents (name, agent_type) VALUES ('a', 'worker')");
+        for (var i = 0; i < 200; i++)
+        {
+            Database.Execute($"INSERT INTO agent_messages (to_agent_id, message_type, payload) VALUES (1, 'task_assignment', '{{\"task_id\": {i}}}')");
+        }
+
+        Database.Execute("ANALYZE");
+
+        using var connection = Database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN SELECT id FROM agent_messages WHERE json_extract(payload, '$.task_id') = $task";
+        command.Parameters.Add(new SqliteParameter("$task", 42));
+        using var reader = command.ExecuteReader();
+        var plan = string.Empty;
+        while (reader.Read())
+        {
+            plan += reader.GetString(3) + "\n";
+        }
+
+        Assert.Matches("SEARCH agent_messages USING (COVERING )?INDEX ix_agent_messages_payload_task_id", plan);
+    }
+
+    [Fact]
     public void Tables_are_strict_so_declared_types_hold()
     {
         Migrator.Up();

@@ -5,7 +5,7 @@ using System.Linq;
 using AgentHive.Runtime.Migrations;
 using Dapper;
 using Xunit;
-using TaskRow = AgentHive.Entities.Task;
+using TaskRow = AgentHive.Entities.AgentTask;
 
 namespace AgentHive.Tests.Database;
 

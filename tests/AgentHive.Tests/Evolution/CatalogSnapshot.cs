@@ -23,7 +23,7 @@ public static class CatalogSnapshot
 
     public static IReadOnlyList<string> Postgres(DbConnection connection) => new[]
         {
-            $"SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' null=' || is_nullable || ' default=' || coalesce(column_default, '') || ' identity=' || is_identity " +
+            $"SELECT 'column ' || table_name || '.' || column_name || ' ' || CASE WHEN data_type = 'numeric' THEN format('numeric(%s,%s)', numeric_precision, numeric_scale) ELSE data_type END || ' null=' || is_nullable || ' default=' || coalesce(column_default, '') || ' identity=' || is_identity " +
             $"FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '{VersionTable}'",
             $"SELECT 'constraint ' || conrelid::regclass::text || '.' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint " +
             $"WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '{VersionTable}'",

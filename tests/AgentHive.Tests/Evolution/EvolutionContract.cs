@@ -31,6 +31,9 @@ public abstract class EvolutionContract : IDisposable
     /// <summary>Runs statements as the migrator does: one transaction, checks before commit.</summary>
     protected abstract void Apply(TestDatabase database, IReadOnlyList<string> statements);
 
+    /// <summary>The same, for other evolution tests of this backend.</summary>
+    public void ApplyAsMigrator(TestDatabase database, IReadOnlyList<string> statements) => Apply(database, statements);
+
 
     public void Dispose()
     {

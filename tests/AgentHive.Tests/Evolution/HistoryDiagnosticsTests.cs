@@ -104,6 +104,59 @@ public class HistoryDiagnosticsTests
     }
 
     [Fact]
+    public void Missing_history_of_the_highest_version_is_one_short_message()
+    {
+        var result = HistoryPipeline.Run(EvolutionSchemas.History(V1.Replace("version: 1", "version: 9999")));
+
+        var missing = Assert.Single(result.Diagnostics, d => d.Id == "AH0052");
+        Assert.Contains("frozen versions 1-9998 are missing", missing.Message);
+        Assert.True(missing.Message.Length < 300, missing.Message);
+    }
+
+    [Theory]
+    [InlineData("10000")]
+    [InlineData("2000000")]
+    [InlineData("2147483647")]
+    [InlineData("99999999999999999999")]
+    public void Version_above_the_limit_is_refused_quickly(string version)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = HistoryPipeline.Run(EvolutionSchemas.History(V1.Replace("version: 1", "version: " + version)));
+
+        var refused = Assert.Single(result.Diagnostics, d => d.Id == "AH0028");
+        Assert.Contains("from 1 to 9999", refused.Message);
+        Assert.True(refused.Message.Length < 200, refused.Message);
+        Assert.True(watch.Elapsed < System.TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        Assert.Null(result.Model);
+    }
+
+    [Fact]
+    public void Frozen_file_named_for_an_impossible_version_is_reported_not_thrown()
+    {
+        var result = HistoryPipeline.Run(EvolutionSchemas.History(V1, ("/project/history/schema.v99999999999.yaml", V1)));
+
+        var refused = Assert.Single(result.Diagnostics, d => d.Id == "AH0028");
+        Assert.Equal("/project/history/schema.v99999999999.yaml", refused.Location.FilePath);
+        Assert.Null(result.Model);
+    }
+
+    [Fact]
+    public void Design_warnings_come_from_schema_yaml_only_never_from_frozen_history()
+    {
+        var deadIndex = V1 + "\n    indexes:\n      - name: ix_tags_label\n        columns: [label]\n        where: label IS NOT NULL\n";
+        var fixedV2 = V1.Replace("version: 1", "version: 2") + "\n    indexes:\n      - name: ix_tags_label\n        columns: [label]\n";
+        var checksums = ("/project/history/schema.checksums", EvolutionSchemas.ChecksumsOf(deadIndex));
+
+        var fixedResult = HistoryPipeline.Run(EvolutionSchemas.History(fixedV2, ("/project/history/schema.v1.yaml", deadIndex), checksums));
+        var stillDead = HistoryPipeline.Run(EvolutionSchemas.History(deadIndex.Replace("version: 1", "version: 2"), ("/project/history/schema.v1.yaml", deadIndex), checksums));
+
+        Assert.NotNull(fixedResult.Model);
+        Assert.Empty(fixedResult.Diagnostics);
+        var warning = Assert.Single(stillDead.Diagnostics, d => d.Id == "AH0043");
+        Assert.Equal("/project/schema.yaml", warning.Location.FilePath);
+    }
+
+    [Fact]
     public void Frozen_version_without_checksum_fails()
     {
         var result = HistoryPipeline.Run(EvolutionSchemas.History(V1.Replace("version: 1", "version: 2"), ("/project/history/schema.v1.yaml", V1)));

@@ -10,7 +10,7 @@ namespace AgentHive.Tests.Generator;
 /// Each bad schema marks with » the exact place its diagnostic must point at; the marker is removed
 /// before the generator sees the text, and its line and column become the expected position.
 /// </summary>
-public class DiagnosticsTests
+public partial class DiagnosticsTests
 {
     private const string Marker = "»";
 
@@ -60,7 +60,7 @@ public class DiagnosticsTests
                   id: id
                   agent_id: { type: bigint, references: »agents.uid }
             """ },
-        { "duplicate table", "AH0013", """
+        { "duplicate table", "AH0008", """
             version: 1
             tables:
               agents:
@@ -70,7 +70,7 @@ public class DiagnosticsTests
                 columns:
                   id: id
             """ },
-        { "duplicate column", "AH0013", """
+        { "duplicate column", "AH0008", """
             version: 1
             tables:
               agents:
@@ -78,6 +78,14 @@ public class DiagnosticsTests
                   id: id
                   name: text
                   »name: text
+            """ },
+        { "key repeated inside one column mapping", "AH0008", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  name: { type: text, »type: integer }
             """ },
         { "duplicate index name", "AH0013", """
             version: 1
@@ -753,6 +761,7 @@ public class DiagnosticsTests
 
     [Theory]
     [MemberData(nameof(BadSchemas))]
+    [MemberData(nameof(BadValues))]
     public void Bad_schema_reports_code_at_position(string why, string code, string markedSchema)
     {
         var (schema, line, column) = Unmark(markedSchema);
@@ -773,6 +782,7 @@ public class DiagnosticsTests
 
     [Theory]
     [MemberData(nameof(SuspiciousSchemas))]
+    [MemberData(nameof(SuspiciousDesigns))]
     public void Suspicious_schema_warns_at_position_and_still_generates(string why, string code, string markedSchema)
     {
         var (schema, line, column) = Unmark(markedSchema);
@@ -822,7 +832,7 @@ public class DiagnosticsTests
             hint.EndsWith("Type.g.cs", StringComparison.Ordinal) || hint.EndsWith("Severity.g.cs", StringComparison.Ordinal);
     }
 
-    private static (string Schema, int Line, int Column) Unmark(string marked)
+    internal static (string Schema, int Line, int Column) Unmark(string marked)
     {
         var index = marked.IndexOf(Marker, StringComparison.Ordinal);
         Assert.True(index >= 0, "test schema has no marker");
@@ -832,6 +842,6 @@ public class DiagnosticsTests
         return (marked.Remove(index, Marker.Length), line, column);
     }
 
-    private static string Describe(IEnumerable<Diagnostic> diagnostics) =>
+    internal static string Describe(IEnumerable<Diagnostic> diagnostics) =>
         string.Join("; ", diagnostics.Select(d => $"{d.Id} {d.Location.GetLineSpan().StartLinePosition} {d.GetMessage()}").DefaultIfEmpty("nothing"));
 }

@@ -34,6 +34,13 @@ public class EditorSchemaTests
         AssertValid(GoldenTests.SmallSchema);
     }
 
+    [Fact]
+    public void Types_test_schemas_are_valid()
+    {
+        AssertValid(Types.TypeSchemas.Version1);
+        AssertValid(Types.TypeSchemas.Version2);
+    }
+
     [Theory]
     [MemberData(nameof(DiagnosticsTests.SuspiciousSchemas), MemberType = typeof(DiagnosticsTests))]
     public void Schemas_that_only_warn_are_valid(string why, string code, string markedSchema)
@@ -50,6 +57,9 @@ public class EditorSchemaTests
     [InlineData("reserved column name", "version: 1\ntables:\n  agents:\n    columns:\n      id: id\n      order: integer")]
     [InlineData("unknown referential action", "version: 1\ntables:\n  tasks:\n    columns:\n      id: id\n      agent_id: { type: bigint, references: agents, onDelete: explode }")]
     [InlineData("shape on a text column", "version: 1\ntables:\n  agents:\n    columns:\n      id: id\n      name: { type: text, shape: object }")]
+    [InlineData("decimal without precision", "version: 1\ntables:\n  items:\n    columns:\n      id: id\n      price: { type: decimal, scale: 2 }")]
+    [InlineData("maxLength on an integer", "version: 1\ntables:\n  items:\n    columns:\n      id: id\n      count: { type: integer, maxLength: 3 }")]
+    [InlineData("precision beyond 18", "version: 1\ntables:\n  items:\n    columns:\n      id: id\n      price: { type: decimal, precision: 19 }")]
     [InlineData("state machine without transitions", "version: 1\ntables:\n  tasks:\n    columns:\n      id: id\n    stateMachines:\n      status:\n        initial: [open]")]
     public void Clearly_malformed_schemas_are_invalid(string why, string yaml)
     {

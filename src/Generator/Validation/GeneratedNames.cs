@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using AgentHive.Generator.Diagnostics;
+using AgentHive.Generator.Model;
+using AgentHive.Generator.Parsing;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace AgentHive.Generator.Validation;
+
+/// <summary>
+/// Checks the names a valid model gives the generated C#: every type and file name unique (ignoring case,
+/// as generated file names and many file systems do), no keyword, no name a file system cannot hold, and
+/// no property that takes the name of its entity or of a member every entity has.
+/// </summary>
+public static class GeneratedNames
+{
+    /// <summary>A generated file name (namespace, type, ".g.cs") is one path segment: most file systems stop at 255 bytes.</summary>
+    public const int MaxFileNameBytes = 255;
+
+    // Members every generated entity declares or inherits from record and object; a property with one of
+    // these names would clash with it (CS0102) or hide it (CS0108, an error where warnings are).
+    private static readonly HashSet<string> EntityMembers = new(StringComparer.Ordinal)
+    {
+        "TableName", "SqliteInsertSql", "PostgresInsertSql", "AddInsertParameters", "AddParameter",
+        "EqualityContract", "Equals", "GetHashCode", "ToString", "PrintMembers", "GetType", "MemberwiseClone",
+        "ReferenceEquals",
+    };
+
+    /// <summary>Reports every problem; true when there was none.</summary>
+    public static bool Check(SchemaSyntax syntax, SchemaModel model, List<DiagnosticInfo> diagnostics)
+    {
+        var before = diagnostics.Count;
+        var namespaceAt = syntax.Namespace?.Location ?? syntax.Name?.Location ?? syntax.Location;
+        CheckNamespace(model.Namespace, namespaceAt, diagnostics);
+        var schemaFile = $"{model.Namespace}.{model.TypeName}.g.cs";
+        if (Encoding.UTF8.GetByteCount(schemaFile) > MaxFileNameBytes)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameNotAllowedInCSharp, namespaceAt, model.Namespace, "the namespace",
+                $"the generated file '{schemaFile}' would be longer than {MaxFileNameBytes} bytes", "Choose a shorter namespace"));
+        }
+
+        var types = new List<GeneratedType>();
+        foreach (var e in model.Enums)
+        {
+            var at = syntax.Enums.First(s => s.Name.Value == e.Name).Name.Location;
+            var owner = $"enum '{e.Name}'";
+            var fix = $"Rename enum '{e.Name}'";
+            types.Add(new GeneratedType(e.TypeName, owner, at, fix));
+            types.Add(new GeneratedType(e.TypeName + "Extensions", $"the helper class of {owner}", at, fix));
+        }
+
+        foreach (var table in model.Tables)
+        {
+            var tableSyntax = syntax.Tables.First(s => s.Name.Value == table.Name);
+            var at = tableSyntax.Entity?.Location ?? tableSyntax.Name.Location;
+            var fix = $"Give table '{table.Name}' another C# name with 'entity:'";
+            if (tableSyntax.Entity is { } entity)
+            {
+                CheckTypeName(entity.Value, $"the entity name of table '{table.Name}'", entity.Location, diagnostics);
+            }
+
+            types.Add(new GeneratedType(table.EntityName, $"table '{table.Name}'", at, fix));
+            foreach (var machine in table.StateMachines)
+            {
+                var machineAt = tableSyntax.StateMachines.First(s => s.Column.Value == machine.Column).Column.Location;
+                types.Add(new GeneratedType(Emit.StateMachineEmitter.TypeName(table, machine), $"the state machine of '{table.Name}.{machine.Column}'", machineAt, fix));
+            }
+
+            foreach (var column in table.Columns)
+            {
+                CheckProperty(table, column, tableSyntax.Columns.First(c => c.Name.Value == column.Name).Name.Location, diagnostics);
+            }
+        }
+
+        CheckUnique(types, model, diagnostics);
+        return diagnostics.Count == before;
+    }
+
+    private static void CheckUnique(List<GeneratedType> types, SchemaModel model, List<DiagnosticInfo> diagnostics)
+    {
+        var entities = Emit.CSharpTypes.EntitiesNamespace(model);
+        foreach (var group in types.GroupBy(t => t.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            var ordered = group.OrderBy(t => t.At.Line).ThenBy(t => t.At.Column).ToList();
+            foreach (var later in ordered.Skip(1))
+            {
+                var first = ordered[0];
+                var caseOnly = first.Name == later.Name ? string.Empty : $" ('{first.Name}'; generated file names ignore case)";
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedTypeCollision, later.At,
+                    later.Owner, later.Name, first.Owner, caseOnly, later.Fix));
+            }
+        }
+
+        foreach (var type in types)
+        {
+            var fileName = $"{entities}.{type.Name}.g.cs";
+            if (Encoding.UTF8.GetByteCount(fileName) > MaxFileNameBytes)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameNotAllowedInCSharp, type.At, type.Name, $"the C# type of {type.Owner}",
+                    $"its generated file '{entities}.{type.Name}.g.cs' would be longer than {MaxFileNameBytes} bytes", "Choose a shorter name or namespace"));
+            }
+        }
+    }
+
+    private static void CheckProperty(TableModel table, ColumnModel column, LocationInfo at, List<DiagnosticInfo> diagnostics)
+    {
+        var problem = column.PropertyName == table.EntityName ? "a C# member cannot have the name of its enclosing type (CS0542)"
+            : EntityMembers.Contains(column.PropertyName) ? $"every entity already has a member '{column.PropertyName}'"
+            : null;
+        if (problem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameNotAllowedInCSharp, at, column.PropertyName,
+                $"the property of column '{table.Name}.{column.Name}' in entity {table.EntityName}", problem, "Rename the column"));
+        }
+    }
+
+    private static void CheckNamespace(string ns, LocationInfo at, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var segment in ns.Split('.'))
+        {
+            var problem = !SyntaxFacts.IsValidIdentifier(segment) ? "it is not a C# identifier"
+                : SyntaxFacts.GetKeywordKind(segment) != SyntaxKind.None ? "it is a C# keyword"
+                : null;
+            if (problem is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameNotAllowedInCSharp, at, segment, $"a segment of namespace '{ns}'", problem,
+                    segment.Length == 0 ? "Remove the empty segment" : $"Use for example '{Names.ToPascalCase(segment)}'"));
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// C# keywords are all lower-case ASCII, and the compiler reserves such type names for future keywords
+    /// (CS8981, an error where warnings are): a type name needs one other character.
+    /// </summary>
+    private static void CheckTypeName(string name, string what, LocationInfo at, List<DiagnosticInfo> diagnostics)
+    {
+        var problem = !SyntaxFacts.IsValidIdentifier(name) ? "it is not a C# identifier"
+            : SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None ? "it is a C# keyword"
+            : name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_') ? "C# reserves lower-case type names for keywords (CS8981)"
+            : null;
+        if (problem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameNotAllowedInCSharp, at, name, what, problem,
+                $"Use for example '{Names.ToPascalCase(name.TrimStart('@'))}'"));
+        }
+    }
+
+    private sealed record GeneratedType(string Name, string Owner, LocationInfo At, string Fix);
+}
