@@ -164,7 +164,7 @@ public sealed class SchemaMigrator
         // Under the lock, the applied versions are read afresh: a deployer that waited applies nothing twice.
         return Locked(runner =>
         {
-            EnsureHistoryMatches();
+            EnsureHistoryMatches(runner);
             var steps = new List<MigrationStep>();
             foreach (var state in Pending(runner, targetVersion))
             {
@@ -192,7 +192,7 @@ public sealed class SchemaMigrator
 
         return Locked(runner =>
         {
-            EnsureHistoryMatches();
+            EnsureHistoryMatches(runner);
             var steps = new List<MigrationStep>();
             var current = Known(runner.HasApplied).Where(s => s.Applied).Select(s => s.Version).DefaultIfEmpty(0).Max();
             if (targetVersion > current)
@@ -289,15 +289,11 @@ public sealed class SchemaMigrator
     }
 
     /// <summary>Refuses to change a database whose recorded history this build cannot account for.</summary>
-    private void EnsureHistoryMatches()
+    // Read on the migrator's own connection, under the lock: a second connection could see another file
+    // (a link not yet followed to a created file) or, on PostgreSQL, another session's view.
+    private void EnsureHistoryMatches(RunnerContext runner)
     {
-        if (IsMissingSqliteFile())
-        {
-            return;
-        }
-
-        using var connection = SchemaVerifier.Open(_options, readOnly: true);
-        var problems = SchemaVerifier.HistoryProblems(connection, _provider, Built);
+        var problems = SchemaVerifier.HistoryProblems(runner.Connection, _provider, Built);
         if (problems.Count > 0)
         {
             throw new DeploymentException(DeploymentFailureKind.HistoryMismatch,
