@@ -56,11 +56,8 @@ public sealed partial class SchemaValidator
             typeNames[entityName] = $"table '{syntax.Name.Value}'";
         }
 
-        if (ImplicitUsingTypes.NamespaceOf(entityName) is { } clashingNamespace)
-        {
-            Report(DiagnosticDescriptors.EntityNameShadowsSystemType, syntax.Entity?.Location ?? syntax.Name.Location,
-                syntax.Name.Value, entityName, $"{clashingNamespace}.{entityName}", _typePrefix + entityName);
-        }
+        WarnIfImplicitUsingType(entityName, $"Table '{syntax.Name.Value}'", "entity", "table", _typePrefix + entityName,
+            syntax.Entity?.Location ?? syntax.Name.Location);
 
         var table = new TableBuilder(syntax, entityName);
         _locations[$"table:{syntax.Name.Value}"] = syntax.Name.Location;
