@@ -83,19 +83,7 @@ public sealed partial class SchemaValidator
 
     private string EnumTypeName(EnumSyntax syntax)
     {
-        var typeName = Names.ToPascalCase(syntax.Name.Value);
-        if (syntax.TypeName is { } typeNameToken)
-        {
-            if (Names.IsValidCSharpIdentifier(typeNameToken.Value))
-            {
-                typeName = typeNameToken.Value;
-            }
-            else
-            {
-                Report(DiagnosticDescriptors.InvalidValue, typeNameToken.Location, typeNameToken.Value, "'typeName'", "a C# type name such as AgentStatus");
-            }
-        }
-
+        var typeName = SpelledOrDerivedTypeName(syntax.TypeName, Names.ToPascalCase(syntax.Name.Value), "typeName", "AgentStatus");
         var at = syntax.TypeName?.Location ?? syntax.Name.Location;
         var owner = $"Enum '{syntax.Name.Value}'";
         var suggestion = _typePrefix + typeName;

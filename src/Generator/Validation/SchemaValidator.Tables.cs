@@ -33,18 +33,7 @@ public sealed partial class SchemaValidator
             return null;
         }
 
-        var entityName = Names.ToEntityName(syntax.Name.Value);
-        if (syntax.Entity is { } entityToken)
-        {
-            if (Names.IsValidCSharpIdentifier(entityToken.Value))
-            {
-                entityName = entityToken.Value;
-            }
-            else
-            {
-                Report(DiagnosticDescriptors.InvalidValue, entityToken.Location, entityToken.Value, "'entity'", "a C# type name such as Agent");
-            }
-        }
+        var entityName = SpelledOrDerivedTypeName(syntax.Entity, Names.ToEntityName(syntax.Name.Value), "entity", "Agent");
 
         if (typeNames.TryGetValue(entityName, out var clash))
         {
