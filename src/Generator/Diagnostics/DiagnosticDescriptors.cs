@@ -187,9 +187,9 @@ public static class DiagnosticDescriptors
         "Partial index condition that is the same for every row",
         "{0} of index '{1}' is always {2} ({3}). {4}");
 
-    public static readonly DiagnosticDescriptor EntityNameShadowsSystemType = Warning("AH0044",
-        "Entity name clashes with a .NET type",
-        "Table '{0}' becomes entity '{1}', which clashes with {2} in every project with implicit usings (CS0104 in your code). Set 'entity:' on the table to another name, e.g. '{3}'.");
+    public static readonly DiagnosticDescriptor TypeNameShadowsSystemType = Warning("AH0044",
+        "Generated type name clashes with a .NET type",
+        "{0} becomes C# type '{1}', which clashes with {2} in every project with implicit usings (CS0104 in your code). Set '{3}:' on the {4} to another name, e.g. '{5}'.");
 
     public static readonly DiagnosticDescriptor VersionNotBumped = Error("AH0050",
         "Schema changed without a new version",

@@ -1,3 +1,4 @@
+using System.Linq;
 using AgentHive.Generator.Model;
 
 namespace AgentHive.Generator.Emit;
@@ -8,7 +9,7 @@ internal static class CSharpTypes
     public static string EntitiesNamespace(SchemaModel schema) => schema.Namespace + ".Entities";
 
     public static string EnumType(SchemaModel schema, string enumName) =>
-        $"global::{EntitiesNamespace(schema)}.{Validation.Names.ToPascalCase(enumName)}";
+        $"global::{EntitiesNamespace(schema)}.{schema.Enums.First(e => e.Name == enumName).TypeName}";
 
     public static string PropertyType(SchemaModel schema, ColumnModel column)
     {

@@ -9,7 +9,7 @@ namespace AgentHive.Generator.Parsing;
 public static class SchemaReader
 {
     private static readonly string[] RootKeys = { "schema", "namespace", "version", "description", "enums", "tables", "allowDataLoss", "steps" };
-    private static readonly string[] EnumKeys = { "values", "description", "valueMap" };
+    private static readonly string[] EnumKeys = { "typeName", "values", "description", "valueMap" };
     private static readonly string[] TableKeys =
         { "entity", "description", "columns", "primaryKey", "unique", "indexes", "checks", "stateMachines", "renamedFrom" };
     private static readonly string[] DataLossKeys = { "up", "down" };
@@ -124,6 +124,10 @@ public static class SchemaReader
                                 }
                             }
                         }
+                    }
+                    else if (enumKey.Value == "typeName")
+                    {
+                        syntax.TypeName = Scalar(enumValue, "'typeName'");
                     }
                     else
                     {

@@ -46,6 +46,7 @@ public sealed class EnumSyntax
     public EnumSyntax(Token name) => Name = name;
 
     public Token Name { get; }
+    public Token? TypeName { get; set; }
     public Token? Description { get; set; }
     public List<Token> Values { get; } = new();
     public List<(Token Old, Token New)> ValueMap { get; } = new();

@@ -44,9 +44,15 @@ public static class GeneratedNames
         var types = new List<GeneratedType>();
         foreach (var e in model.Enums)
         {
-            var at = syntax.Enums.First(s => s.Name.Value == e.Name).Name.Location;
+            var enumSyntax = syntax.Enums.First(s => s.Name.Value == e.Name);
+            var at = enumSyntax.TypeName?.Location ?? enumSyntax.Name.Location;
             var owner = $"enum '{e.Name}'";
-            var fix = $"Rename enum '{e.Name}'";
+            var fix = $"Give enum '{e.Name}' another C# name with 'typeName:'";
+            if (enumSyntax.TypeName is { } typeName)
+            {
+                CheckTypeName(typeName.Value, $"the type name of enum '{e.Name}'", typeName.Location, diagnostics);
+            }
+
             types.Add(new GeneratedType(e.TypeName, owner, at, fix));
             types.Add(new GeneratedType(e.TypeName + "Extensions", $"the helper class of {owner}", at, fix));
         }

@@ -73,11 +73,27 @@ public sealed partial class SchemaValidator
             }
 
             _locations[$"enum:{syntax.Name.Value}"] = syntax.Name.Location;
-            var model = new EnumModel(syntax.Name.Value, Names.ToPascalCase(syntax.Name.Value), syntax.Description?.Value, values.ToEquatableArray(), map.ToEquatableArray());
+            var typeName = EnumTypeName(syntax);
+            var model = new EnumModel(syntax.Name.Value, typeName, syntax.Description?.Value, values.ToEquatableArray(), map.ToEquatableArray());
             result[syntax.Name.Value] = new EnumInfo(model, seenValues);
         }
 
         return result;
+    }
+
+    private string EnumTypeName(EnumSyntax syntax)
+    {
+        var typeName = SpelledOrDerivedTypeName(syntax.TypeName, Names.ToPascalCase(syntax.Name.Value), "typeName", "AgentStatus");
+        var at = syntax.TypeName?.Location ?? syntax.Name.Location;
+        var owner = $"Enum '{syntax.Name.Value}'";
+        var suggestion = _typePrefix + typeName;
+        if (!WarnIfImplicitUsingType(typeName, owner, "typeName", "enum", suggestion, at))
+        {
+            // Its helper class lands in the same namespace: enum 'collection' would bring CollectionExtensions.
+            WarnIfImplicitUsingType(typeName + "Extensions", $"The helper class of enum '{syntax.Name.Value}'", "typeName", "enum", suggestion, at);
+        }
+
+        return typeName;
     }
 
     private sealed record EnumInfo(EnumModel Model, HashSet<string> Values);

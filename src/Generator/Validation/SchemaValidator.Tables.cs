@@ -33,18 +33,7 @@ public sealed partial class SchemaValidator
             return null;
         }
 
-        var entityName = Names.ToEntityName(syntax.Name.Value);
-        if (syntax.Entity is { } entityToken)
-        {
-            if (Names.IsValidCSharpIdentifier(entityToken.Value))
-            {
-                entityName = entityToken.Value;
-            }
-            else
-            {
-                Report(DiagnosticDescriptors.InvalidValue, entityToken.Location, entityToken.Value, "'entity'", "a C# type name such as Agent");
-            }
-        }
+        var entityName = SpelledOrDerivedTypeName(syntax.Entity, Names.ToEntityName(syntax.Name.Value), "entity", "Agent");
 
         if (typeNames.TryGetValue(entityName, out var clash))
         {
@@ -56,11 +45,8 @@ public sealed partial class SchemaValidator
             typeNames[entityName] = $"table '{syntax.Name.Value}'";
         }
 
-        if (ImplicitUsingTypes.NamespaceOf(entityName) is { } clashingNamespace)
-        {
-            Report(DiagnosticDescriptors.EntityNameShadowsSystemType, syntax.Entity?.Location ?? syntax.Name.Location,
-                syntax.Name.Value, entityName, $"{clashingNamespace}.{entityName}", _typePrefix + entityName);
-        }
+        WarnIfImplicitUsingType(entityName, $"Table '{syntax.Name.Value}'", "entity", "table", _typePrefix + entityName,
+            syntax.Entity?.Location ?? syntax.Name.Location);
 
         var table = new TableBuilder(syntax, entityName);
         _locations[$"table:{syntax.Name.Value}"] = syntax.Name.Location;

@@ -76,9 +76,9 @@ public sealed partial class SchemaValidator
             version = 0;
         }
 
+        _typePrefix = Names.ToPascalCase(name);
         var enums = BuildEnums(syntax.Enums);
         _enums = enums;
-        _typePrefix = Names.ToPascalCase(name);
         var tableNames = new HashSet<string>(syntax.Tables.Select(t => t.Name.Value), StringComparer.Ordinal);
         var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in enums.Values)
@@ -226,6 +226,35 @@ public sealed partial class SchemaValidator
 
     /// <summary>A value as quoted in a message: long input is cut so a message stays one readable line.</summary>
     internal static string Shorten(string value) => value.Length <= 40 ? value : value.Substring(0, 40) + "...";
+
+    /// <summary>The C# type name a key such as 'entity:' spells out; the derived one when the key is absent or not an identifier (reported).</summary>
+    private string SpelledOrDerivedTypeName(Token? spelled, string derived, string key, string example)
+    {
+        if (spelled is null)
+        {
+            return derived;
+        }
+
+        if (Names.IsValidCSharpIdentifier(spelled.Value))
+        {
+            return spelled.Value;
+        }
+
+        Report(DiagnosticDescriptors.InvalidValue, spelled.Location, spelled.Value, $"'{key}'", $"a C# type name such as {example}");
+        return derived;
+    }
+
+    /// <summary>Warns (AH0044) when a generated type takes the name of a type of the implicit usings; true if it did.</summary>
+    private bool WarnIfImplicitUsingType(string typeName, string owner, string key, string keyOwner, string suggestion, LocationInfo at)
+    {
+        if (ImplicitUsingTypes.NamespaceOf(typeName) is not { } clashingNamespace)
+        {
+            return false;
+        }
+
+        Report(DiagnosticDescriptors.TypeNameShadowsSystemType, at, owner, typeName, $"{clashingNamespace}.{typeName}", key, keyOwner, suggestion);
+        return true;
+    }
 
     private void Report(DiagnosticDescriptor descriptor, LocationInfo location, params string[] args) =>
         _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));

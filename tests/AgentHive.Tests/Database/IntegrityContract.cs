@@ -62,7 +62,7 @@ public abstract class IntegrityContract : MigrationContract
     public void Generated_transition_rules_match_the_database()
     {
         Migrator.Up();
-        var states = Enum.GetValues<TaskStatus>();
+        var states = Enum.GetValues<AgentTaskStatus>();
 
         foreach (var from in states)
         {
@@ -80,10 +80,10 @@ public abstract class IntegrityContract : MigrationContract
             }
         }
 
-        Assert.True(AgentTaskStatusTransitions.IsInitial(TaskStatus.Pending));
-        Assert.False(AgentTaskStatusTransitions.IsInitial(TaskStatus.Completed));
-        Assert.True(AgentTaskStatusTransitions.IsTerminal(TaskStatus.Completed));
-        Assert.False(AgentTaskStatusTransitions.IsTerminal(TaskStatus.Failed));
+        Assert.True(AgentTaskStatusTransitions.IsInitial(AgentTaskStatus.Pending));
+        Assert.False(AgentTaskStatusTransitions.IsInitial(AgentTaskStatus.Completed));
+        Assert.True(AgentTaskStatusTransitions.IsTerminal(AgentTaskStatus.Completed));
+        Assert.False(AgentTaskStatusTransitions.IsTerminal(AgentTaskStatus.Failed));
     }
 
     [Fact]
@@ -184,17 +184,17 @@ public abstract class IntegrityContract : MigrationContract
     }
 
     /// <summary>Moves a new task to <paramref name="target"/> along legal transitions; false if none leads there.</summary>
-    private bool TryWalkTo(long task, TaskStatus target)
+    private bool TryWalkTo(long task, AgentTaskStatus target)
     {
         var path = target switch
         {
-            TaskStatus.Pending => Array.Empty<string>(),
-            TaskStatus.Assigned => new[] { "assigned" },
-            TaskStatus.InProgress => new[] { "assigned", "in_progress" },
-            TaskStatus.Blocked => new[] { "assigned", "in_progress", "blocked" },
-            TaskStatus.Completed => new[] { "assigned", "in_progress", "completed" },
-            TaskStatus.Failed => new[] { "assigned", "in_progress", "failed" },
-            TaskStatus.Cancelled => new[] { "cancelled" },
+            AgentTaskStatus.Pending => Array.Empty<string>(),
+            AgentTaskStatus.Assigned => new[] { "assigned" },
+            AgentTaskStatus.InProgress => new[] { "assigned", "in_progress" },
+            AgentTaskStatus.Blocked => new[] { "assigned", "in_progress", "blocked" },
+            AgentTaskStatus.Completed => new[] { "assigned", "in_progress", "completed" },
+            AgentTaskStatus.Failed => new[] { "assigned", "in_progress", "failed" },
+            AgentTaskStatus.Cancelled => new[] { "cancelled" },
             _ => null,
         };
         if (path is null)

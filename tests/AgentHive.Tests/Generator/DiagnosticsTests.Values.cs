@@ -629,6 +629,38 @@ public partial class DiagnosticsTests
                 columns:
                   id: id
             """ },
+        { "enum named like System.Threading.Tasks.TaskStatus", "AH0044", """
+            version: 1
+            enums:
+              »task_status: [open, done]
+            tables:
+              jobs:
+                columns:
+                  id: id
+                  status: { type: task_status, default: open }
+            """ },
+        { "explicit enum type name like System.IO.FileMode", "AH0044", """
+            version: 1
+            enums:
+              open_mode:
+                typeName: »FileMode
+                values: [read, write]
+            tables:
+              handles:
+                columns:
+                  id: id
+                  mode: open_mode
+            """ },
+        { "enum whose helper class is named like System.Collections.Generic.CollectionExtensions", "AH0044", """
+            version: 1
+            enums:
+              »collection: [books, films]
+            tables:
+              items:
+                columns:
+                  id: id
+                  kind: collection
+            """ },
         { "partial index on NOT NULL column IS NOT NULL", "AH0043", """
             version: 1
             tables:
@@ -711,6 +743,30 @@ public partial class DiagnosticsTests
         Assert.Contains(clashing.CompilationErrors, e => e.Id == "CS0104");
         Assert.Empty(renamed.GeneratorDiagnostics);
         Assert.Empty(renamed.CompilationErrors);
+    }
+
+    [Fact]
+    public void Enum_named_TaskStatus_breaks_user_code_with_implicit_usings_and_typeName_does_not()
+    {
+        const string Schema = "version: 1\nschema: shop\nenums:\n  task_status: [open, done]\n" +
+            "tables:\n  jobs:\n    columns:\n      id: id\n      status: { type: task_status, default: open }\n";
+        const string UserCode = """
+            using System.Threading.Tasks;
+            using Shop.Entities;
+            namespace User;
+            public static class Uses { public static object Make() => TaskStatus.RanToCompletion; }
+            """;
+
+        var clashing = GeneratorHarness.Run(Schema, UserCode);
+        var renamed = GeneratorHarness.Run(Schema.Replace("  task_status: [open, done]\n", "  task_status:\n    typeName: ShopTaskStatus\n    values: [open, done]\n"), UserCode);
+
+        var warning = Assert.Single(clashing.GeneratorDiagnostics, d => d.Id == "AH0044");
+        Assert.Equal("Enum 'task_status' becomes C# type 'TaskStatus', which clashes with System.Threading.Tasks.TaskStatus in every project with implicit usings " +
+            "(CS0104 in your code). Set 'typeName:' on the enum to another name, e.g. 'ShopTaskStatus'.", warning.GetMessage());
+        Assert.Contains(clashing.CompilationErrors, e => e.Id == "CS0104");
+        Assert.Empty(renamed.GeneratorDiagnostics);
+        Assert.Empty(renamed.CompilationErrors);
+        Assert.Contains("Shop.Entities.ShopTaskStatus.g.cs", renamed.Sources.Keys);
     }
 
     [Theory]

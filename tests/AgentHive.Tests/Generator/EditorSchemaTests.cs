@@ -43,6 +43,7 @@ public class EditorSchemaTests
 
     [Theory]
     [MemberData(nameof(DiagnosticsTests.SuspiciousSchemas), MemberType = typeof(DiagnosticsTests))]
+    [MemberData(nameof(DiagnosticsTests.SuspiciousDesigns), MemberType = typeof(DiagnosticsTests))]
     public void Schemas_that_only_warn_are_valid(string why, string code, string markedSchema)
     {
         AssertValid(markedSchema.Replace("»", string.Empty), $"{why} ({code}): ");
@@ -60,6 +61,7 @@ public class EditorSchemaTests
     [InlineData("decimal without precision", "version: 1\ntables:\n  items:\n    columns:\n      id: id\n      price: { type: decimal, scale: 2 }")]
     [InlineData("maxLength on an integer", "version: 1\ntables:\n  items:\n    columns:\n      id: id\n      count: { type: integer, maxLength: 3 }")]
     [InlineData("precision beyond 18", "version: 1\ntables:\n  items:\n    columns:\n      id: id\n      price: { type: decimal, precision: 19 }")]
+    [InlineData("enum type name with a dash", "version: 1\nenums:\n  agent_kind:\n    typeName: Agent-Kind\n    values: [a, b]\ntables:\n  agents:\n    columns:\n      id: id")]
     [InlineData("state machine without transitions", "version: 1\ntables:\n  tasks:\n    columns:\n      id: id\n    stateMachines:\n      status:\n        initial: [open]")]
     public void Clearly_malformed_schemas_are_invalid(string why, string yaml)
     {

@@ -88,6 +88,40 @@ public class GoldenTests
     }
 
     [Fact]
+    public void TypeName_renames_the_enum_its_helper_class_and_every_use_and_nothing_else()
+    {
+        var renamedSchema = SmallSchema.Replace(
+            "  order_status: [new, paid, shipped, cancelled]\n",
+            "  order_status:\n    typeName: ShopOrderStatus\n    values: [new, paid, shipped, cancelled]\n");
+        const string UserCode = """
+            using Shop.Entities;
+            namespace User;
+            public static class Uses
+            {
+                public static string Paid() => ShopOrderStatus.Paid.ToDbValue();
+                public static bool Ships() => OrderStatusTransitions.CanTransition(ShopOrderStatus.New, ShopOrderStatus.Paid);
+            }
+            """;
+
+        var original = GeneratorHarness.Run(SmallSchema).Sources;
+        var renamed = GeneratorHarness.Run(renamedSchema, UserCode);
+
+        Assert.Empty(renamed.GeneratorDiagnostics);
+        Assert.Empty(renamed.CompilationErrors);
+        var expected = original.ToDictionary(
+            pair => pair.Key.Replace(".OrderStatus.g.cs", ".ShopOrderStatus.g.cs"),
+            pair => System.Text.RegularExpressions.Regex.Replace(pair.Value, @"\bOrderStatus(Extensions)?\b", "ShopOrderStatus$1"));
+        Assert.Equal(expected.Keys.OrderBy(k => k, System.StringComparer.Ordinal), renamed.Sources.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
+        foreach (var (hint, text) in renamed.Sources)
+        {
+            Assert.Equal(expected[hint], text);
+        }
+
+        Assert.Contains("public enum ShopOrderStatus", renamed.Sources["Shop.Entities.ShopOrderStatus.g.cs"]);
+        Assert.Contains("public static class ShopOrderStatusExtensions", renamed.Sources["Shop.Entities.ShopOrderStatus.g.cs"]);
+    }
+
+    [Fact]
     public void Output_is_identical_across_runs()
     {
         var first = GeneratorHarness.Run(SmallSchema).Sources;

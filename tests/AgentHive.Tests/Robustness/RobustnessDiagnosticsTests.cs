@@ -125,6 +125,73 @@ public class RobustnessDiagnosticsTests
                 columns:
                   id: id
             """ },
+        { "a C# keyword as enum type name", "AH0071", """
+            version: 1
+            enums:
+              kind:
+                typeName: »class
+                values: [a, b]
+            tables:
+              agents:
+                columns:
+                  id: id
+            """ },
+        { "a lower-case enum type name (CS8981)", "AH0071", """
+            version: 1
+            enums:
+              agent_kind:
+                typeName: »kind
+                values: [a, b]
+            tables:
+              agents:
+                columns:
+                  id: id
+            """ },
+        { "an enum type name that is not a C# identifier", "AH0007", """
+            version: 1
+            enums:
+              agent_kind:
+                typeName: »Agent-Kind
+                values: [a, b]
+            tables:
+              agents:
+                columns:
+                  id: id
+            """ },
+        { "an enum type name that takes another enum's helper class", "AH0070", """
+            version: 1
+            enums:
+              status: [idle, busy]
+              phase:
+                typeName: »StatusExtensions
+                values: [a, b]
+            tables:
+              agents:
+                columns:
+                  id: id
+            """ },
+        { "an entity that differs from an enum's explicit type name only in case", "AH0070", """
+            version: 1
+            enums:
+              agent_kind:
+                typeName: AGENT
+                values: [a, b]
+            tables:
+              »agents:
+                columns:
+                  id: id
+            """ },
+        { "an entity that takes an enum's explicit type name", "AH0021", """
+            version: 1
+            enums:
+              agent_kind:
+                typeName: Agent
+                values: [a, b]
+            tables:
+              »agents:
+                columns:
+                  id: id
+            """ },
         { "a C# keyword as namespace segment", "AH0071", """
             namespace: »My.event
             version: 1
