@@ -91,15 +91,14 @@ public static class SchemaCommandLine
             new Option<bool>("--json") { Description = "Write one JSON object instead of text, for machines", Recursive = true },
             baseConfiguration,
             schemaAssembly);
-        var root = parent;
-        root.Options.Add(common.Provider);
-        root.Options.Add(common.Connection);
-        root.Options.Add(common.Json);
+        parent.Options.Add(common.Provider);
+        parent.Options.Add(common.Connection);
+        parent.Options.Add(common.Json);
 
         var upTo = new Option<long?>("--to") { Description = "Version to upgrade to (default: latest)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the SQL up would run, lock and history statements included, and run nothing" };
         var verbose = new Option<bool>("--verbose") { Description = "Echo each SQL statement before it runs", Recursive = true };
-        root.Options.Add(verbose);
+        parent.Options.Add(verbose);
         var up = new Command("up", "Apply pending versions, up to the latest or --to N, under the migration lock");
         up.Options.Add(upTo);
         up.Options.Add(dryRun);
@@ -182,7 +181,7 @@ public static class SchemaCommandLine
 
         foreach (var command in new[] { up, down, status, script, verify, baseline, schema })
         {
-            root.Subcommands.Add(command);
+            parent.Subcommands.Add(command);
         }
     }
 
