@@ -1,12 +1,9 @@
 using System;
-using System.Collections.Generic;
 using System.Data.Common;
-using System.IO;
 using System.Linq;
 using AgentHive.Entities;
 using AgentHive.Runtime.CommandLine;
 using AgentHive.Runtime.Migrations;
-using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace AgentHive.Tests.Database;
@@ -222,15 +219,8 @@ public abstract class MigrationContract : IDisposable
 
     protected (string Output, string Error, int Code) Cli(params string[] args)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AgentHive:Database:Provider"] = Database.Options.Provider,
-            ["AgentHive:Database:ConnectionString"] = Database.Options.ConnectionString,
-        }).Build();
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = SchemaCommandLine.Run(args, AgentHiveBuild.Assembly, output, error, configuration);
-        return (output.ToString().Replace("\r\n", "\n"), error.ToString(), code);
+        var result = Deployment.DeployCli.Run(Database.Options, args);
+        return (result.Output, result.Error, result.Code);
     }
 
     protected long? Insert(DbConnection connection, string sqliteSql, string postgresSql, Action<DbCommand> bind)

@@ -1,8 +1,5 @@
 using System.Linq;
-using System.Collections.Generic;
-using System.IO;
 using AgentHive.Runtime.CommandLine;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Xunit;
 
@@ -61,15 +58,8 @@ public sealed class PostgresMigrationTests : IntegrityContract
 
     private static (string Output, string Error, int Code) Run(string connectionString, params string[] args)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AgentHive:Database:Provider"] = "postgres",
-            ["AgentHive:Database:ConnectionString"] = connectionString,
-        }).Build();
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = SchemaCommandLine.Run(args, AgentHiveBuild.Assembly, output, error, configuration);
-        return (output.ToString(), error.ToString(), code);
+        var result = Deployment.DeployCli.Run(new Runtime.Configuration.DatabaseOptions { Provider = "postgres", ConnectionString = connectionString }, args);
+        return (result.Output, result.Error, result.Code);
     }
 
     protected override string[] ExpectedIncluded(IndexShape shape, int keyCount) => shape.Included.ToArray();
