@@ -97,7 +97,7 @@ public static class SqliteConnectionSetup
     /// <summary>True when a connection string names a database file that does not exist yet.</summary>
     // A dangling symbolic link counts as missing: File.Exists is true for the link itself, but a read-only open of it fails.
     public static bool IsMissingFile(string connectionString) =>
-        FilePath(connectionString) is not null && SqliteDatabaseFile.Identity(connectionString) is { } path && !System.IO.File.Exists(path);
+        SqliteDatabaseFile.Identity(connectionString) is { } path && !System.IO.File.Exists(path);
 
     private static bool IsInMemory(SqliteConnection connection) => FilePath(connection.ConnectionString) is null;
 

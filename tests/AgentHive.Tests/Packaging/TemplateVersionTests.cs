@@ -16,10 +16,10 @@ public sealed class TemplateVersionTests
             RepositoryPaths.Combine("src", "Templates", "content", "agenthive-app", ".template.config", "template.json")));
 
         var defaultVersion = template.RootElement.GetProperty("symbols").GetProperty("agenthiveVersion").GetProperty("defaultValue").GetString();
+        var sampleVersion = Regex.Match(File.ReadAllText(RepositoryPaths.Combine("samples", "Directory.Build.props")), "<AgentHiveVersion[^>]*>([^<]+)<").Groups[1].Value;
 
         Assert.False(string.IsNullOrEmpty(version));
         Assert.Equal(version, defaultVersion);
-        Assert.Equal(version, File.ReadAllText(RepositoryPaths.Combine("samples", "Directory.Build.props"))
-            is var sample && Regex.Match(sample, "<AgentHiveVersion[^>]*>([^<]+)<").Groups[1].Value is { } v ? v : null);
+        Assert.Equal(version, sampleVersion);
     }
 }
