@@ -11,7 +11,8 @@ public sealed record SchemaModel(
     EquatableArray<TableModel> Tables,
     EquatableArray<string> AllowDataLossUp = default,
     EquatableArray<string> AllowDataLossDown = default,
-    EquatableArray<StepModel> Steps = default);
+    EquatableArray<StepModel> Steps = default,
+    EquatableArray<QueryModel> Queries = default);
 
 /// <summary>A data step of a version: SQL per backend, run before or after the version's schema changes.</summary>
 public sealed record StepModel(string Name, bool Before, string Sqlite, string Postgres);
