@@ -140,11 +140,11 @@ public class SchemaDiagramTests
     {
         var diagram = Constant(OddNamesSchema, "Odd.OddSchema", "Diagram");
 
-        Assert.Contains("        text pk_ \"two lines with 'quotes'\"\n", diagram);
+        Assert.Contains("        text pk_ \"two lines with 'quotes', 50% and a \\ backslash\"\n", diagram);
         Assert.Contains("    \"one\" ||..o{ \"class\" : \"one_id\"\n", diagram);
     }
 
-    // Mermaid keywords as table and column names, a description with quotes and a line break.
+    // Mermaid keywords as table and column names; a description with quotes, a line break, '%' and a backslash.
     public const string OddNamesSchema = """
             schema: odd
             version: 1
@@ -152,7 +152,7 @@ public class SchemaDiagramTests
               one:
                 columns:
                   id: id
-                  pk: { type: text, description: "two\nlines with \"quotes\"" }
+                  pk: { type: text, description: "two\nlines with \"quotes\", 50% and a \\ backslash" }
               class:
                 columns:
                   id: id
