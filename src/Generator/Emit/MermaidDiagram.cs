@@ -97,9 +97,7 @@ internal static class MermaidDiagram
         }
 
         // UK only for a column unique on its own; composite unique keys are listed in the document.
-        var single = new[] { column.Name };
-        if (table.Uniques.Any(u => u.Columns.SequenceEqual(single))
-            || table.Indexes.Any(i => i.Unique && i.Where is null && i.Keys.Count == 1 && i.Keys[0].Kind == IndexKeyKind.Column && i.Keys[0].Value == column.Name))
+        if (Relationship.UniqueKeys(table).Any(unique => unique.Count == 1 && unique[0] == column.Name))
         {
             keys.Add("UK");
         }

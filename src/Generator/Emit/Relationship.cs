@@ -59,7 +59,7 @@ internal sealed record Relationship(TableModel Child, ForeignKeyModel Key, bool 
     {
         var columns = new HashSet<string>(key.Columns);
         var optional = table.Columns.Any(c => columns.Contains(c.Name) && c.Nullable);
-        var oneToOne = UniqueColumnSets(table).Any(unique => unique.All(columns.Contains));
+        var oneToOne = new[] { (IReadOnlyList<string>)table.PrimaryKey.Columns }.Concat(UniqueKeys(table)).Any(unique => unique.All(columns.Contains));
         var identifying = !table.PrimaryKey.IsIdentity && key.Columns.All(table.PrimaryKey.Columns.Contains);
         string? partner = null;
         if (JunctionKeys(table) is var (first, second) && (key == first || key == second))
@@ -70,11 +70,12 @@ internal sealed record Relationship(TableModel Child, ForeignKeyModel Key, bool 
         return new Relationship(table, key, optional, oneToOne, identifying, partner);
     }
 
-    // Column sets no two rows share: the primary key, unique constraints, and unique indexes on plain
-    // columns that cover every row (a partial index makes rows unique only where its condition holds).
-    private static IEnumerable<IReadOnlyList<string>> UniqueColumnSets(TableModel table)
+    /// <summary>
+    /// Column sets no two rows share besides the primary key: unique constraints, and unique indexes on plain
+    /// columns that cover every row (a partial index makes rows unique only where its condition holds).
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<string>> UniqueKeys(TableModel table)
     {
-        yield return table.PrimaryKey.Columns;
         foreach (var unique in table.Uniques)
         {
             yield return unique.Columns;
