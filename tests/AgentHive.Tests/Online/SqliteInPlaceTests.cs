@@ -14,8 +14,8 @@ namespace AgentHive.Tests.Online;
 
 /// <summary>
 /// Changes SQLite can make with ALTER TABLE run in place on a populated table: no copy of the table, the
-/// same b-tree and rows, a handful of pages written whatever the table's size, writers held up for one
-/// statement, and a result verify cannot tell from a fresh install.
+/// same b-tree and rows, a handful of pages written whatever the table's size, writers held up only for
+/// the one upgrade transaction, and a result verify cannot tell from a fresh install.
 /// </summary>
 public sealed class SqliteInPlaceTests : IDisposable
 {
@@ -137,11 +137,12 @@ public sealed class SqliteInPlaceTests : IDisposable
     }
 
     [Fact]
-    public void A_writer_waits_about_one_statement_while_a_column_and_an_index_are_added()
+    public void A_writer_waits_no_longer_than_the_one_upgrade_transaction_while_a_column_and_an_index_are_added()
     {
         var path = Version1With(200_000);
         var statements = OnlineSchemas.History(OnlineSchemas.NullableColumnAndIndex).Versions[1].SqliteUp;
-        var longestStatement = TimeSpan.Zero;
+        var addColumn = TimeSpan.Zero;
+        var indexBuild = TimeSpan.Zero;
         var waits = new List<TimeSpan>();
         using var stop = new CancellationTokenSource();
         var writer = new Thread(() =>
@@ -173,7 +174,8 @@ public sealed class SqliteInPlaceTests : IDisposable
             {
                 var watch = Stopwatch.StartNew();
                 OnlineSchemas.Execute(connection, transaction, statement);
-                longestStatement = watch.Elapsed > longestStatement ? watch.Elapsed : longestStatement;
+                addColumn = statement.StartsWith("ALTER", StringComparison.Ordinal) ? watch.Elapsed : addColumn;
+                indexBuild = statement.StartsWith("CREATE INDEX", StringComparison.Ordinal) ? watch.Elapsed : indexBuild;
             }
 
             transaction.Commit();
@@ -186,9 +188,12 @@ public sealed class SqliteInPlaceTests : IDisposable
 
         var longestWait = waits.Max();
         Assert.True(waits.Count > 10, $"the writer ran {waits.Count} inserts");
-        // The busy handler polls, so a waiter may wake up to ~100 ms after the lock is free.
-        Assert.True(longestWait <= longestStatement + TimeSpan.FromMilliseconds(400),
-            $"longest writer wait {longestWait.TotalMilliseconds:F0} ms, longest upgrade statement {longestStatement.TotalMilliseconds:F0} ms, upgrade {upgrade.Elapsed.TotalMilliseconds:F0} ms");
+        // The lock is held for the one transaction: ADD COLUMN (a schema edit, after a read-only check of the
+        // table that SQLite runs for STRICT tables), the index build, and the commit. The writer waits for that
+        // and no more; the busy handler polls, so it may wake up to ~100 ms after the lock is free.
+        Assert.True(longestWait <= upgrade.Elapsed + TimeSpan.FromMilliseconds(500),
+            $"longest writer wait {longestWait.TotalMilliseconds:F0} ms, upgrade transaction {upgrade.Elapsed.TotalMilliseconds:F0} ms " +
+            $"(ADD COLUMN {addColumn.TotalMilliseconds:F0} ms, CREATE INDEX {indexBuild.TotalMilliseconds:F0} ms)");
         Assert.Equal(200_000 + waits.Count, OnlineSchemas.Scalar(path, "SELECT COUNT(*) FROM jobs"));
         Assert.Equal(1, OnlineSchemas.Scalar(path, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'ix_jobs_label'"));
     }
