@@ -182,6 +182,12 @@ public static class HistoryPipeline
             }
 
             CheckWaysBack(restrictions, model, previous.Version, step, diagnostics);
+
+            // Frozen versions are released: nothing can act on their lint any more.
+            foreach (var operation in BlockingOperations.Find(up, previousForm))
+            {
+                Report(diagnostics, operation.Descriptor, step.At(operation.At), operation.Arguments);
+            }
         }
 
         var downGuards = restrictions.Select(r => r.GuardQuery(model.Version, previous.Version)).ToList();

@@ -17,6 +17,17 @@ public enum SqliteAlterMode
     InPlace,
 }
 
+/// <summary>What forces a rebuild; the kinds a more specific lint warning covers are told apart.</summary>
+public enum SqliteRebuildKind
+{
+    Other,
+    UniqueConstraintAdded,
+    NonConstantDefault,
+}
+
+/// <summary>One change SQLite's ALTER TABLE cannot make in place.</summary>
+public sealed record SqliteRebuildReason(string Text, SqliteRebuildKind Kind = SqliteRebuildKind.Other);
+
 /// <summary>
 /// Whether one kept table can reach its target by ALTER TABLE in place, and the statements that do it.
 /// SQLite's limits decide: ADD COLUMN takes no PRIMARY KEY or UNIQUE, a NOT NULL column needs a constant
@@ -47,7 +58,7 @@ public sealed class SqliteInPlace
     }
 
     /// <summary>Why the table must be rebuilt, one reason per change SQLite cannot make in place; empty when none.</summary>
-    public IReadOnlyList<string> RebuildReasons { get; }
+    public IReadOnlyList<SqliteRebuildReason> RebuildReasons { get; }
 
     public static SqliteInPlace For(VersionChanges changes, TableModel source, TableModel target, SqliteDialect from, SqliteDialect to) =>
         new(changes, source, target, from, to);
@@ -174,19 +185,19 @@ public sealed class SqliteInPlace
         return null;
     }
 
-    private IReadOnlyList<string> FindRebuildReasons()
+    private IReadOnlyList<SqliteRebuildReason> FindRebuildReasons()
     {
-        var reasons = new List<string>();
+        var reasons = new List<SqliteRebuildReason>();
         foreach (var column in _target.Columns)
         {
             if (_changes.ValueMap(column).Count > 0)
             {
-                reasons.Add($"the stored values of column '{column.Name}' are mapped to new enum values");
+                reasons.Add(new($"the stored values of column '{column.Name}' are mapped to new enum values"));
             }
 
             if (_changes.RestrictionOn(_target, column)?.Column.DownBackfill is not null)
             {
-                reasons.Add($"rows of column '{column.Name}' take its downBackfill");
+                reasons.Add(new($"rows of column '{column.Name}' take its downBackfill"));
             }
 
             var sourceName = _changes.Mapping.SourceColumn(_target.Name, column.Name);
@@ -203,7 +214,7 @@ public sealed class SqliteInPlace
             var old = _renamed.Columns.First(c => c.Name == column.Name);
             if (ChangeReason(old, column) is { } change)
             {
-                reasons.Add(change);
+                reasons.Add(new(change));
             }
         }
 
@@ -211,46 +222,47 @@ public sealed class SqliteInPlace
         foreach (var constraint in SourceConstraints.Where(s => !target.Any(t => t.Name == s.Name && t.Clause == s.Clause)))
         {
             var renamed = target.FirstOrDefault(t => t.Clause == constraint.Clause);
-            reasons.Add(renamed is not null
+            reasons.Add(new(renamed is not null
                 ? $"constraint '{constraint.Name}' is renamed to '{renamed.Name}' (SQLite cannot rename a constraint)"
                 : target.Any(t => t.Name == constraint.Name)
                     ? $"constraint '{constraint.Name}' changes (SQLite cannot alter a constraint)"
-                    : $"constraint '{constraint.Name}' is dropped (SQLite cannot drop a constraint)");
+                    : $"constraint '{constraint.Name}' is dropped (SQLite cannot drop a constraint)"));
         }
 
         var source = SourceConstraints.ToList();
         foreach (var constraint in AddedConstraints().Where(c => OwnerOf(c) is null && !source.Any(s => s.Clause == c.Clause || s.Name == c.Name)))
         {
             reasons.Add(_target.Uniques.Any(u => u.Name == constraint.Name)
-                ? $"UNIQUE constraint '{constraint.Name}' is added (SQLite cannot add a constraint to a table)"
-                : constraint.Name == _target.PrimaryKey.Name
+                ? new($"UNIQUE constraint '{constraint.Name}' is added (SQLite cannot add a constraint to a table)", SqliteRebuildKind.UniqueConstraintAdded)
+                : new(constraint.Name == _target.PrimaryKey.Name
                     ? "the primary key changes"
-                    : $"constraint '{constraint.Name}' is added to existing columns (SQLite cannot add a constraint to a table)");
+                    : $"constraint '{constraint.Name}' is added to existing columns (SQLite cannot add a constraint to a table)"));
         }
 
         return reasons;
     }
 
-    private string? AddReason(ColumnModel column)
+    private SqliteRebuildReason? AddReason(ColumnModel column)
     {
         if (_target.PrimaryKey.Columns.Contains(column.Name))
         {
-            return $"column '{column.Name}' is added to the primary key";
+            return new($"column '{column.Name}' is added to the primary key");
         }
 
         if (column.Default?.Kind is DefaultKind.Now or DefaultKind.RandomUuid)
         {
-            return $"column '{column.Name}' is added with a default that is not a constant ({(column.Default.Kind == DefaultKind.Now ? "now" : "random")})";
+            return new($"column '{column.Name}' is added with a default that is not a constant ({(column.Default.Kind == DefaultKind.Now ? "now" : "random")})",
+                SqliteRebuildKind.NonConstantDefault);
         }
 
         if (!column.Nullable && column.Default is null)
         {
-            return $"column '{column.Name}' is added as NOT NULL without a default";
+            return new($"column '{column.Name}' is added as NOT NULL without a default");
         }
 
         if (!column.Nullable && _target.ForeignKeys.Any(f => f.Columns.Contains(column.Name)))
         {
-            return $"column '{column.Name}' is added as a NOT NULL foreign key (ADD COLUMN takes a REFERENCES column only with a NULL default)";
+            return new($"column '{column.Name}' is added as a NOT NULL foreign key (ADD COLUMN takes a REFERENCES column only with a NULL default)");
         }
 
         return null;

@@ -71,7 +71,7 @@ public static class SqlitePlanner
     }
 
     /// <summary>The kept tables an upgrade in place still rebuilds, each with why.</summary>
-    public static IEnumerable<(TableModel Table, IReadOnlyList<string> Reasons)> Rebuilds(VersionChanges changes, SqliteDialect from, SqliteDialect to) =>
+    public static IEnumerable<(TableModel Table, IReadOnlyList<SqliteRebuildReason> Reasons)> Rebuilds(VersionChanges changes, SqliteDialect from, SqliteDialect to) =>
         changes.KeptTables
             .Select(p => (p.Target, SqliteInPlace.For(changes, p.Source, p.Target, from, to).RebuildReasons))
             .Where(p => p.RebuildReasons.Count > 0);
