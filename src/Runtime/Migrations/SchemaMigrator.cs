@@ -365,7 +365,8 @@ public sealed class SchemaMigrator
                 attempt();
                 return;
             }
-            catch (Exception ex) when (runner.Connection is NpgsqlConnection connection && SqlState(ex) is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled)
+            // SqlState first: the connection is only asked for once it is known to be alive (the getter would reopen a dead one).
+            catch (Exception ex) when (SqlState(ex) is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled && runner.Connection is NpgsqlConnection connection)
             {
                 if (SqlState(ex) == PostgresErrorCodes.QueryCanceled)
                 {
