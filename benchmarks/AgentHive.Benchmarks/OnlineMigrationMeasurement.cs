@@ -83,7 +83,7 @@ public static class OnlineMigrationMeasurement
                 var changes = VersionChanges.Upgrade(v1, v2, TableMapping.ForUpgrade(v1, v2, new List<string>()));
                 var online = Measure(admin, template, PostgresPlanner.Plan(changes, online: true), lockTimeout: true);
                 var classic = Measure(admin, template, PostgresPlanner.Plan(changes, online: false), lockTimeout: false);
-                output.WriteLine($"| {kind} | {online.Wait.TotalMilliseconds:F0} ms | {online.Duration.TotalSeconds:F2} s | {classic.Wait.TotalMilliseconds:F0} ms | {classic.Duration.TotalSeconds:F2} s |");
+                output.WriteLine($"| {kind} | {online.Wait.TotalMilliseconds:F0} ms | {online.Duration.TotalSeconds:F2} s{online.Note} | {classic.Wait.TotalMilliseconds:F0} ms | {classic.Duration.TotalSeconds:F2} s{classic.Note} |");
             }
         }
         finally
@@ -95,7 +95,7 @@ public static class OnlineMigrationMeasurement
         return 0;
     }
 
-    private static (TimeSpan Wait, TimeSpan Duration) Measure(string admin, string template, PostgresPlan plan, bool lockTimeout)
+    private static (TimeSpan Wait, TimeSpan Duration, string Note) Measure(string admin, string template, PostgresPlan plan, bool lockTimeout)
     {
         var database = "agenthive_bench_" + Guid.NewGuid().ToString("N").Substring(0, 12);
         Admin(admin, $"CREATE DATABASE \"{database}\" TEMPLATE \"{template}\"");
@@ -104,7 +104,9 @@ public static class OnlineMigrationMeasurement
             using var writer = new Writer(Connection(admin, database));
             Thread.Sleep(500);
             var watch = Stopwatch.StartNew();
+            var note = string.Empty;
             using (var migrator = Open(admin, database))
+            try
             {
                 if (lockTimeout)
                 {
@@ -127,11 +129,16 @@ public static class OnlineMigrationMeasurement
                     RetriedOnLockTimeout(() => PostgresOnlineSteps.RunUnrecorded(migrator, step, 10_000, null));
                 }
             }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected)
+            {
+                // The classic form's UPDATE holds row locks the writer waits for, then asks for ACCESS EXCLUSIVE.
+                note = " (failed: deadlock with the writer)";
+            }
 
             var duration = watch.Elapsed;
             Thread.Sleep(500);
             writer.Stop();
-            return writer.Failure is { } failure ? throw new InvalidOperationException("the writer failed", failure) : (writer.LongestWait, duration);
+            return writer.Failure is { } failure ? throw new InvalidOperationException("the writer failed", failure) : (writer.LongestWait, duration, note);
         }
         finally
         {

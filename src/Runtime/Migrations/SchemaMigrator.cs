@@ -123,7 +123,11 @@ public sealed class SchemaMigrator
                 AddParameter(insert, "@applied", DateTime.UtcNow);
                 AddParameter(insert, "@description", migration.Description);
                 insert.ExecuteNonQuery();
-                foreach (var statement in migration.Record[_provider])
+                // The database already has what the online steps build: they are recorded as done too.
+                var online = _provider == DatabaseProvider.Postgres && migration.PostgresOnlineUp.Count > 0
+                    ? new[] { PostgresOnlineSteps.CreateTableSql }.Concat(migration.PostgresOnlineUp.Select((s, i) => PostgresOnlineSteps.RecordSql(migration.Version, i + 1, s)))
+                    : Enumerable.Empty<string>();
+                foreach (var statement in migration.Record[_provider].Concat(online))
                 {
                     using var record = write.CreateCommand();
                     record.Transaction = transaction;
@@ -351,8 +355,9 @@ public sealed class SchemaMigrator
 
     /// <summary>
     /// Runs <paramref name="attempt"/> (a whole version's transaction, or one online step) again while it
-    /// fails because a statement waited longer than lock_timeout: it was rolled back, so the migrator holds
-    /// no lock while it waits, with exponential backoff and jitter, up to LockRetryTotal.
+    /// fails because a statement waited longer than lock_timeout (or deadlocked with the application): it
+    /// was rolled back, so the migrator holds no lock while it waits, with exponential backoff and jitter,
+    /// up to LockRetryTotal.
     /// </summary>
     private void RetriedOnLockTimeout(RunnerContext runner, string what, Action attempt)
     {
@@ -366,7 +371,8 @@ public sealed class SchemaMigrator
                 return;
             }
             // SqlState first: the connection is only asked for once it is known to be alive (the getter would reopen a dead one).
-            catch (Exception ex) when (SqlState(ex) is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled && runner.Connection is NpgsqlConnection connection)
+            catch (Exception ex) when (SqlState(ex) is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.QueryCanceled &&
+                                       runner.Connection is NpgsqlConnection connection)
             {
                 if (SqlState(ex) == PostgresErrorCodes.QueryCanceled)
                 {
@@ -385,7 +391,9 @@ public sealed class SchemaMigrator
                         $"Run up again when those transactions end, or raise {MigrationOptions.SectionName}:LockRetryTotal.");
                 }
 
-                Waiting?.Invoke($"{what} waited {settings.LockTimeout.TotalSeconds:0.###} s for a lock held by {blockers}; rolled back, retrying in {delay.TotalSeconds:F1} s.");
+                Waiting?.Invoke(SqlState(ex) == PostgresErrorCodes.DeadlockDetected
+                    ? $"{what} deadlocked with an application transaction (PostgreSQL ended it); rolled back, retrying in {delay.TotalSeconds:F1} s."
+                    : $"{what} waited {settings.LockTimeout.TotalSeconds:0.###} s for a lock held by {blockers}; rolled back, retrying in {delay.TotalSeconds:F1} s.");
                 Thread.Sleep(delay);
             }
         }

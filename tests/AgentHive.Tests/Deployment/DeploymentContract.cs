@@ -250,9 +250,18 @@ public abstract class DeploymentContract : IDisposable
             Execute(connection, "PRAGMA foreign_keys = OFF");
         }
 
-        foreach (var statement in migrator.Built.SelectMany(m => m.Up[provider]))
+        foreach (var migration in migrator.Built)
         {
-            Execute(connection, statement);
+            foreach (var statement in migration.Up[provider])
+            {
+                Execute(connection, statement);
+            }
+
+            // What a complete up builds after each version's transaction, as a DBA would have run it.
+            foreach (var step in provider == DatabaseProvider.Postgres ? migration.PostgresOnlineUp : Array.Empty<string>())
+            {
+                AgentHive.Runtime.Postgres.PostgresOnlineSteps.RunUnrecorded((Npgsql.NpgsqlConnection)connection, step, 10_000, null);
+            }
         }
     }
 
