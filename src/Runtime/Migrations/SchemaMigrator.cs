@@ -339,6 +339,12 @@ public sealed class SchemaMigrator
             runner.BeforeVersion();
             var what = $"Version {step.Version}, online step {step.Step} of {step.Count} ({step.Summary})";
             Progress?.Invoke(what);
+            if (Echo is { } echo)
+            {
+                echo.WriteLine($"SQL: {step.Statement.Split('\n')[0]}");
+                echo.Flush();
+            }
+
             try
             {
                 RetriedOnLockTimeout(runner, what, () => PostgresOnlineSteps.Run(connection, step, _options.Migrations.BackfillBatchSize, Progress));

@@ -33,7 +33,7 @@ public static class PostgresLockWaits
                 "coalesce(string_agg(DISTINCT c.relname, ', ' ORDER BY c.relname), '') " +
                 "FROM pg_stat_activity a " +
                 "LEFT JOIN pg_locks l ON l.pid = a.pid AND l.granted AND l.locktype = 'relation' " +
-                "LEFT JOIN pg_class c ON c.oid = l.relation AND c.relkind IN ('r', 'p') AND c.relnamespace = current_schema()::regnamespace " +
+                "LEFT JOIN pg_class c ON c.oid = l.relation AND c.relkind IN ('r', 'p') AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) " +
                 "WHERE a.pid <> pg_backend_pid() AND a.datname = current_database() AND a.xact_start IS NOT NULL " +
                 "AND a.xact_start < now() - current_setting('lock_timeout')::interval " +
                 "GROUP BY a.pid, a.state, a.xact_start ORDER BY a.xact_start LIMIT 5", connection);

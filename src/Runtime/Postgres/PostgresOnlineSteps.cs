@@ -64,7 +64,7 @@ public static class PostgresOnlineSteps
     {
         using var command = new NpgsqlCommand(
             "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid " +
-            "WHERE NOT i.indisvalid AND c.relnamespace = current_schema()::regnamespace ORDER BY c.relname", connection);
+            "WHERE NOT i.indisvalid AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) ORDER BY c.relname", connection);
         using var reader = command.ExecuteReader();
         var names = new List<string>();
         while (reader.Read())
@@ -206,7 +206,7 @@ public static class PostgresOnlineSteps
     private static bool? IndexValidity(NpgsqlConnection connection, string quotedName)
     {
         using var command = new NpgsqlCommand(
-            "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = @name AND c.relnamespace = current_schema()::regnamespace",
+            "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = @name AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())",
             connection);
         command.Parameters.AddWithValue("name", quotedName.Substring(1, quotedName.Length - 2).Replace("\"\"", "\""));
         return command.ExecuteScalar() is bool valid ? valid : null;
