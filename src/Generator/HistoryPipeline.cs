@@ -210,9 +210,18 @@ public static class HistoryPipeline
                 .FirstOrDefault(p => p.Checksum == recordedSqlite)
               ?? newest;
         var (sqliteForm, sqliteUp, sqliteDown, sqliteChecksum) = sqlite;
-        var postgresUp = PostgresPlanner.Plan(up);
+        // Likewise on PostgreSQL: a version frozen before the online form keeps its classic form.
         var postgresDown = PostgresPlanner.Plan(down);
-        var postgresChecksum = Checksum(postgresUp, downGuards.Concat(postgresDown));
+        var recordedPostgres = isFrozen && checksums.TryGetValue((model.Version, "postgres"), out var rp) ? rp.Hash : null;
+        var postgresPlan = PostgresPlanner.Plan(up, online: true);
+        var postgresChecksum = PostgresChecksum(postgresPlan, downGuards, postgresDown);
+        if (recordedPostgres is not null && recordedPostgres != postgresChecksum &&
+            PostgresPlanner.Plan(up, online: false) is var classic && PostgresChecksum(classic, downGuards, postgresDown) == recordedPostgres)
+        {
+            (postgresPlan, postgresChecksum) = (classic, recordedPostgres);
+        }
+
+        var postgresUp = postgresPlan.Transaction;
         if (isFrozen)
         {
             foreach (var (backend, actual) in new[] { ("sqlite", sqliteChecksum), ("postgres", postgresChecksum) })
@@ -231,9 +240,14 @@ public static class HistoryPipeline
 
         var plan = new VersionPlan(model.Version, model.Description.Length > 0 ? model.Description : $"{model.Name} version {model.Version}", isFrozen,
             sqliteUp.ToEquatableArray(), sqliteDown.ToEquatableArray(), postgresUp.ToEquatableArray(), postgresDown.ToEquatableArray(),
-            sqliteChecksum, postgresChecksum, lost.Select(l => l.Description).ToEquatableArray(), downGuards.ToEquatableArray());
+            sqliteChecksum, postgresChecksum, lost.Select(l => l.Description).ToEquatableArray(), downGuards.ToEquatableArray(),
+            postgresPlan.Online.ToEquatableArray());
         return (plan, sqliteForm);
     }
+
+    // The online steps count as Up SQL: a version without any has the checksum it always had.
+    private static string PostgresChecksum(PostgresPlan up, IEnumerable<string> downGuards, IEnumerable<string> down) =>
+        Checksum(up.Transaction.Concat(up.Online), downGuards.Concat(down));
 
     /// <summary>Every rule going down re-imposes needs a declared way back, and every declared one a rule.</summary>
     private static void CheckWaysBack(IReadOnlyList<DownRestriction> restrictions, SchemaModel model, int previousVersion, Parsed step, List<DiagnosticInfo> diagnostics)

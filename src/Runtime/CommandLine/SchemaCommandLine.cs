@@ -244,6 +244,7 @@ public static class SchemaCommandLine
             migrator = new SchemaMigrator(options, common.SchemaAssembly)
             {
                 Waiting = message => error.WriteLine(ConnectionStrings.Scrub(message, connectionString)),
+                Progress = message => error.WriteLine(ConnectionStrings.Scrub(message, connectionString)),
                 Echo = parse.GetValue<bool>("--verbose") && !parse.GetValue(common.Json) ? parse.InvocationConfiguration.Output : null,
             };
         }

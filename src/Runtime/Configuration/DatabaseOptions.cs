@@ -36,6 +36,9 @@ public sealed class DatabaseOptions
     /// <summary>Seconds a deployer waits for another one to finish migrating before it gives up.</summary>
     public int LockTimeoutSeconds { get; set; } = 300;
 
+    /// <summary>Lock and statement timeouts, retries and batch sizes of migrations on PostgreSQL (<c>AgentHive:Migrations</c>).</summary>
+    public MigrationOptions Migrations { get; set; } = new();
+
     /// <summary>The provider as an enum; throws a clear error for an unknown name.</summary>
     public DatabaseProvider ParsedProvider => Provider.Trim().ToLowerInvariant() switch
     {
@@ -62,6 +65,7 @@ public sealed class DatabaseOptions
             throw new DeploymentException(DeploymentFailureKind.Usage, ex.Message);
         }
 
+        Migrations.Validate();
         try
         {
             if (provider == DatabaseProvider.Postgres)
@@ -105,6 +109,7 @@ public sealed class DatabaseOptions
     {
         var options = new DatabaseOptions();
         configuration.GetSection(SectionName).Bind(options);
+        configuration.GetSection(MigrationOptions.SectionName).Bind(options.Migrations);
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             options.ConnectionString = DefaultSqliteConnectionString;
