@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 using AgentHive.Runtime.Configuration;
 using AgentHive.Runtime.Sqlite;
@@ -32,7 +31,12 @@ public sealed class SqliteGroupCommitWriter : IAsyncDisposable, IDisposable
     private readonly int _busyTimeoutSeconds;
     private readonly SqliteWriterOptions _options;
     private readonly SqliteWriteGate _gate;
-    private readonly Channel<WriteUnit> _queue;
+    // A plain monitor-guarded queue rather than a channel: the writer thread is woken directly by the
+    // caller that hands in a unit, not through a thread-pool work item queued behind the callers' own.
+    private readonly object _sync = new();
+    private readonly Queue<WriteUnit> _pending = new();
+    private readonly SemaphoreSlim _capacity;
+    private bool _closed;
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<WriteUnit> _ran = new();
@@ -57,11 +61,7 @@ public sealed class SqliteGroupCommitWriter : IAsyncDisposable, IDisposable
         _connectionString = connectionString;
         _busyTimeoutSeconds = busyTimeoutSeconds;
         _gate = SqliteWriteGate.For(connectionString);
-        _queue = Channel.CreateBounded<WriteUnit>(new BoundedChannelOptions(_options.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _capacity = new SemaphoreSlim(_options.QueueCapacity, _options.QueueCapacity);
         _thread = new Thread(Run) { IsBackground = true, Name = "AgentHive SQLite writer" };
         _thread.Start();
     }
@@ -80,13 +80,18 @@ public sealed class SqliteGroupCommitWriter : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(unit);
         var item = new WriteUnit<T>(unit, cancellationToken);
-        try
+        ThrowIfClosed();
+        await _capacity.WaitAsync(cancellationToken).ConfigureAwait(false);
+        lock (_sync)
         {
-            await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            throw new ObjectDisposedException(nameof(SqliteGroupCommitWriter), "The SQLite writer is disposed and takes no more write units.");
+            if (_closed)
+            {
+                _capacity.Release();
+                ThrowIfClosed();
+            }
+
+            _pending.Enqueue(item);
+            Monitor.Pulse(_sync);
         }
 
         return await item.Completion.ConfigureAwait(false);
@@ -107,14 +112,14 @@ public sealed class SqliteGroupCommitWriter : IAsyncDisposable, IDisposable
     /// <summary>Stops taking units, commits those already handed in, and closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        Close();
         await _stopped.Task.ConfigureAwait(false);
     }
 
     /// <summary>Stops taking units, commits those already handed in, and closes the connection, blocking until done.</summary>
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
+        Close();
         _stopped.Task.GetAwaiter().GetResult();
     }
 
@@ -128,17 +133,53 @@ public sealed class SqliteGroupCommitWriter : IAsyncDisposable, IDisposable
                 "On PostgreSQL write through a connection pool instead.");
     }
 
+    private void Close()
+    {
+        lock (_sync)
+        {
+            _closed = true;
+            Monitor.PulseAll(_sync);
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (Volatile.Read(ref _closed))
+        {
+            throw new ObjectDisposedException(nameof(SqliteGroupCommitWriter), "The SQLite writer is disposed and takes no more write units.");
+        }
+    }
+
+    // The next unit: waits for one unless the writer is closed and drained (then null).
+    private WriteUnit? Take(bool wait)
+    {
+        WriteUnit unit;
+        lock (_sync)
+        {
+            while (_pending.Count == 0)
+            {
+                if (!wait || _closed)
+                {
+                    return null;
+                }
+
+                Monitor.Wait(_sync);
+            }
+
+            unit = _pending.Dequeue();
+        }
+
+        _capacity.Release();
+        return unit;
+    }
+
     private void Run()
     {
         try
         {
-            var reader = _queue.Reader;
-            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            while (Take(wait: true) is { } first)
             {
-                if (reader.TryRead(out var first))
-                {
-                    RunBatch(first, reader);
-                }
+                RunBatch(first);
             }
         }
         finally
@@ -148,7 +189,7 @@ public sealed class SqliteGroupCommitWriter : IAsyncDisposable, IDisposable
         }
     }
 
-    private void RunBatch(WriteUnit first, ChannelReader<WriteUnit> reader)
+    private void RunBatch(WriteUnit first)
     {
         _ran.Clear();
         SqliteWriteGate.Turn turn;
@@ -181,7 +222,7 @@ public sealed class SqliteGroupCommitWriter : IAsyncDisposable, IDisposable
             while (open
                 && _ran.Count < _options.MaxBatchSize
                 && Stopwatch.GetElapsedTime(started).TotalMilliseconds < _options.MaxBatchMilliseconds
-                && reader.TryRead(out var next))
+                && Take(wait: false) is { } next)
             {
                 open = RunUnit(next, statements);
             }
