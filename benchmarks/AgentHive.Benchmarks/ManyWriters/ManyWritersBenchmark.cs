@@ -37,6 +37,8 @@ public static class ManyWritersBenchmark
             Console.WriteLine(result.Line(rows[0]));
         }
 
+        // Unreported: the first run of a process also measures JIT tiering and a cold page cache.
+        RunSqlite("warm-up", WriterMode.SqliteFairBusy, 1, 1, Math.Min(seconds, 3));
         Console.WriteLine(Result.Header);
         foreach (var (name, mode, writers, procs) in Scenarios(processes))
         {
@@ -109,6 +111,8 @@ public static class ManyWritersBenchmark
         yield return ($"SQLite, {label} connections, fair busy handler", WriterMode.SqliteFairBusy, Writers, processes);
         yield return ($"SQLite, {label} connections, fair + FIFO write gate", WriterMode.SqliteGate, Writers, processes);
         yield return ($"SQLite, {label} tasks, group-commit writer per process", WriterMode.SqliteGroupCommit, Writers, processes);
+        // The first row again: how far the machine's load drifted during the run.
+        yield return ("SQLite, 1 writer, runtime connection, again at the end", WriterMode.SqliteFairBusy, 1, 1);
     }
 
     private static Result RunSqlite(string name, WriterMode mode, int writers, int processes, double seconds)
@@ -209,6 +213,10 @@ public static class ManyWritersBenchmark
         foreach (var (process, file) in children)
         {
             var errors = process.StandardError.ReadToEnd();
+            if (errors.Length > 0)
+            {
+                Console.Error.WriteLine(errors);
+            }
             process.WaitForExit();
             if (process.ExitCode != 0)
             {

@@ -213,6 +213,10 @@ public static class WriterWorkload
         }
 
         tally.FirstError ??= ex.GetType().Name + ": " + ex.Message;
+        if (Environment.GetEnvironmentVariable("AGENTHIVE_WRITERS_TRACE") is not null && tally.Busy + tally.Failed < 3)
+        {
+            Console.Error.WriteLine(ex.ToString());
+        }
     }
 
     private static void WaitUntil(DateTime startAt)
