@@ -38,7 +38,7 @@ public static class ManyWritersBenchmark
         }
 
         // Unreported: the first run of a process also measures JIT tiering and a cold page cache.
-        RunSqlite("warm-up", WriterMode.SqliteFairBusy, 1, 1, Math.Min(seconds, 3));
+        RunSqlite("warm-up", WriterMode.SqliteRuntime, 1, 1, Math.Min(seconds, 3));
         Console.WriteLine(Result.Header);
         foreach (var (name, mode, writers, procs) in Scenarios(processes))
         {
@@ -99,20 +99,19 @@ public static class ManyWritersBenchmark
 
     private static IEnumerable<(string Name, WriterMode Mode, int Writers, int Processes)> Scenarios(int processes)
     {
-        yield return ("SQLite, 1 writer, runtime connection", WriterMode.SqliteFairBusy, 1, 1);
-        yield return ("SQLite, 1 writer, default busy handler", WriterMode.SqliteDefaultBusy, 1, 1);
+        yield return ("SQLite, 1 writer, runtime connection", WriterMode.SqliteRuntime, 1, 1);
         yield return ("SQLite, 1 writer, group-commit writer", WriterMode.SqliteGroupCommit, 1, 1);
-        yield return ("SQLite, 50 connections, default busy handler", WriterMode.SqliteDefaultBusy, Writers, 1);
-        yield return ("SQLite, 50 connections, fair busy handler", WriterMode.SqliteFairBusy, Writers, 1);
-        yield return ("SQLite, 50 connections, fair + FIFO write gate", WriterMode.SqliteGate, Writers, 1);
+        yield return ("SQLite, 50 connections, runtime (SQLite's busy handler)", WriterMode.SqliteRuntime, Writers, 1);
+        yield return ("SQLite, 50 connections, fair busy handler (opt-in)", WriterMode.SqliteFairBusy, Writers, 1);
+        yield return ("SQLite, 50 connections, FIFO write gate", WriterMode.SqliteGate, Writers, 1);
         yield return ("SQLite, 50 tasks, group-commit writer", WriterMode.SqliteGroupCommit, Writers, 1);
         var label = $"{processes} processes x {Writers / processes}";
-        yield return ($"SQLite, {label} connections, default busy handler", WriterMode.SqliteDefaultBusy, Writers, processes);
-        yield return ($"SQLite, {label} connections, fair busy handler", WriterMode.SqliteFairBusy, Writers, processes);
-        yield return ($"SQLite, {label} connections, fair + FIFO write gate", WriterMode.SqliteGate, Writers, processes);
+        yield return ($"SQLite, {label} connections, runtime (SQLite's busy handler)", WriterMode.SqliteRuntime, Writers, processes);
+        yield return ($"SQLite, {label} connections, fair busy handler (opt-in)", WriterMode.SqliteFairBusy, Writers, processes);
+        yield return ($"SQLite, {label} connections, FIFO write gate per process", WriterMode.SqliteGate, Writers, processes);
         yield return ($"SQLite, {label} tasks, group-commit writer per process", WriterMode.SqliteGroupCommit, Writers, processes);
         // The first row again: how far the machine's load drifted during the run.
-        yield return ("SQLite, 1 writer, runtime connection, again at the end", WriterMode.SqliteFairBusy, 1, 1);
+        yield return ("SQLite, 1 writer, runtime connection, again at the end", WriterMode.SqliteRuntime, 1, 1);
     }
 
     private static Result RunSqlite(string name, WriterMode mode, int writers, int processes, double seconds)

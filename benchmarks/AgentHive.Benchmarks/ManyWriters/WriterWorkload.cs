@@ -14,13 +14,13 @@ namespace AgentHive.Benchmarks.ManyWriters;
 /// <summary>How the writers of one run reach the database.</summary>
 public enum WriterMode
 {
-    /// <summary>Own connection each, set up like the runtime's but with SQLite's default busy handler.</summary>
-    SqliteDefaultBusy,
+    /// <summary>Own connection each, as the runtime opens it (SQLite's own busy handler, busy_timeout 5 s).</summary>
+    SqliteRuntime,
 
-    /// <summary>Own connection each, as the runtime opens it (fair busy handler).</summary>
+    /// <summary>Own connection each, as the runtime opens it, with the opt-in fair busy handler installed.</summary>
     SqliteFairBusy,
 
-    /// <summary>Own connection each, fair busy handler, and the in-process FIFO write gate around each transaction.</summary>
+    /// <summary>Own runtime connection each, and the in-process FIFO write gate around each transaction.</summary>
     SqliteGate,
 
     /// <summary>All writers of a process share one group-commit writer.</summary>
@@ -148,12 +148,9 @@ public static class WriterWorkload
         }
 
         var sqlite = SqliteConnectionSetup.Open(connectionString);
-        if (mode == WriterMode.SqliteDefaultBusy)
+        if (mode == WriterMode.SqliteFairBusy)
         {
-            // Back to SQLite's own busy handler, with the runtime's timeout.
-            using var command = sqlite.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout = 5000";
-            command.ExecuteNonQuery();
+            SqliteFairBusyHandler.Install(sqlite, TimeSpan.FromSeconds(5));
         }
 
         return sqlite;

@@ -7,8 +7,7 @@ namespace AgentHive.Runtime.Sqlite;
 
 /// <summary>
 /// Makes every SQLite connection safe for many concurrent writers: foreign keys enforced, WAL journal,
-/// a busy timeout instead of the driver's 150 ms sleep-and-retry (served by
-/// <see cref="AgentHive.Runtime.Writing.SqliteFairBusyHandler"/>), and synchronous=NORMAL.
+/// a busy timeout instead of the driver's 150 ms sleep-and-retry, and synchronous=NORMAL.
 /// </summary>
 /// <remarks>
 /// WAL with synchronous=NORMAL never corrupts and survives application crashes; after a power loss the
@@ -61,7 +60,6 @@ public static class SqliteConnectionSetup
         command.CommandText =
             $"PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA foreign_keys = {(foreignKeys ? "ON" : "OFF")}; PRAGMA synchronous = NORMAL;";
         command.ExecuteNonQuery();
-        AgentHive.Runtime.Writing.SqliteFairBusyHandler.Install(connection, TimeSpan.FromSeconds(busyTimeoutSeconds));
         if (!IsInMemory(connection) && new SqliteConnectionStringBuilder(connection.ConnectionString).Mode != SqliteOpenMode.ReadOnly)
         {
             command.CommandText = "PRAGMA journal_mode = WAL;";

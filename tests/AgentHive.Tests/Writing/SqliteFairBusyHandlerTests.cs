@@ -8,13 +8,13 @@ using Xunit;
 
 namespace AgentHive.Tests.Writing;
 
-/// <summary>The fair busy handler that runtime connections carry instead of SQLite's sleep schedule.</summary>
+/// <summary>The fair busy handler, installed on a connection instead of SQLite's sleep schedule.</summary>
 public sealed class SqliteFairBusyHandlerTests : IDisposable
 {
     private readonly WritesTable _table = new();
 
     [Fact]
-    public async Task A_runtime_connection_waits_for_the_write_lock_in_the_fair_handler_and_then_writes()
+    public async Task A_connection_with_the_fair_handler_waits_in_it_for_the_write_lock_and_then_writes()
     {
         using var holder = SqliteConnectionSetup.Open(_table.ConnectionString);
         using var held = holder.BeginTransaction();
@@ -24,6 +24,7 @@ public sealed class SqliteFairBusyHandlerTests : IDisposable
         var waiter = Task.Factory.StartNew(() =>
         {
             using var connection = SqliteConnectionSetup.Open(_table.ConnectionString);
+            SqliteFairBusyHandler.Install(connection, TimeSpan.FromSeconds(5));
             SqliteFairBusyHandler.RetriesOnThisThread = 0;
             waiting.Set();
             using var transaction = connection.BeginTransaction();
@@ -51,6 +52,19 @@ public sealed class SqliteFairBusyHandlerTests : IDisposable
         Assert.Equal((1, 20), (newcomer.Min(), newcomer.Max()));
         Assert.All(aged, sleep => Assert.Equal(1, sleep));
         Assert.True(SqliteFairBusyHandler.SleepMilliseconds(TimeSpan.FromMilliseconds(50), random) <= 11);
+    }
+
+    [Fact]
+    public void Runtime_connections_keep_sqlite_s_own_busy_handler()
+    {
+        // The fair handler is opt-in (docs/many-writers.md): a runtime connection still reports its busy_timeout.
+        using var connection = SqliteConnectionSetup.Open(_table.ConnectionString);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout";
+        Assert.Equal(5000L, command.ExecuteScalar());
+
+        SqliteFairBusyHandler.Install(connection, TimeSpan.FromSeconds(5));
+        Assert.Equal(0L, command.ExecuteScalar()); // SQLite reports only its own handler's timeout
     }
 
     public void Dispose() => _table.Dispose();
