@@ -54,9 +54,11 @@ public static class ManyWritersBenchmark
         if (!string.IsNullOrWhiteSpace(postgres) && (only is null || only.Contains("postgres", StringComparison.OrdinalIgnoreCase)))
         {
             var pgRows = new List<Result>();
-            foreach (var writers in new[] { 1, Writers })
+            // synchronous_commit=off (this session only) is PostgreSQL's match for SQLite's synchronous=NORMAL:
+            // a commit does not wait for its WAL flush; a crash of the server may lose the last commits.
+            foreach (var (writers, synchronousCommit) in new[] { (1, true), (Writers, true), (Writers, false) })
             {
-                var result = RunPostgres(postgres, writers, seconds);
+                var result = RunPostgres(postgres, writers, synchronousCommit, seconds);
                 pgRows.Add(result);
                 rows.Add(result);
                 Console.WriteLine(result.Line(pgRows[0]));
@@ -133,7 +135,7 @@ public static class ManyWritersBenchmark
         }
     }
 
-    private static Result RunPostgres(string adminConnection, int writers, double seconds)
+    private static Result RunPostgres(string adminConnection, int writers, bool synchronousCommit, double seconds)
     {
         var database = "agenthive_bench_" + Guid.NewGuid().ToString("N");
         Execute(adminConnection, $"CREATE DATABASE \"{database}\"");
@@ -141,7 +143,13 @@ public static class ManyWritersBenchmark
         {
             var connection = new NpgsqlConnectionStringBuilder(adminConnection) { Database = database, MaxPoolSize = Writers + 10 }.ConnectionString;
             new SchemaMigrator(new DatabaseOptions { Provider = "postgres", ConnectionString = connection }, typeof(global::AgentHive.AgentHiveSchema).Assembly).Up();
-            return Measure($"PostgreSQL, {writers} connection{(writers == 1 ? string.Empty : "s")}", writers, 1, seconds,
+            if (!synchronousCommit)
+            {
+                connection = new NpgsqlConnectionStringBuilder(connection) { Options = "-c synchronous_commit=off" }.ConnectionString;
+            }
+
+            var name = $"PostgreSQL, {writers} connection{(writers == 1 ? string.Empty : "s")}{(synchronousCommit ? string.Empty : ", synchronous_commit=off")}";
+            return Measure(name, writers, 1, seconds,
                 (start, measure, stop) => RunWriters(WriterMode.Postgres, connection, writers, 0, start, measure, stop));
         }
         finally
