@@ -182,6 +182,16 @@ public sealed class SqliteGroupCommitWriter : IAsyncDisposable, IDisposable
                 RunBatch(first);
             }
         }
+        catch (Exception ex)
+        {
+            // A fault of the writer itself: no unit may wait for ever, so every one still queued fails with it.
+            Close();
+            Abandon(ex);
+            while (Take(wait: false) is { } orphan)
+            {
+                orphan.Fail(new GroupCommitException("The SQLite writer stopped: " + ex.Message, ex));
+            }
+        }
         finally
         {
             Reset();
