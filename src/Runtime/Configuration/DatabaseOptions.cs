@@ -33,6 +33,9 @@ public sealed class DatabaseOptions
     /// <summary>Seconds a SQLite connection waits for a lock before failing with SQLITE_BUSY.</summary>
     public int SqliteBusyTimeoutSeconds { get; set; } = 5;
 
+    /// <summary>How the in-process SQLite group-commit writer batches (<c>AgentHive:Database:SqliteWriter</c>).</summary>
+    public AgentHive.Runtime.Writing.SqliteWriterOptions SqliteWriter { get; set; } = new();
+
     /// <summary>Seconds a deployer waits for another one to finish migrating before it gives up.</summary>
     public int LockTimeoutSeconds { get; set; } = 300;
 
