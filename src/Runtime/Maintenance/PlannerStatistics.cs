@@ -37,7 +37,9 @@ public static class PlannerStatistics
 
     /// <summary>
     /// The periodic refresh: SQLite's <c>PRAGMA optimize</c> (analyzes only tables whose statistics are stale);
-    /// on PostgreSQL an ANALYZE of the schema's tables, what autovacuum does on its own schedule (use it after bulk loads).
+    /// on PostgreSQL <c>VACUUM (ANALYZE)</c> of the schema's tables, what autovacuum does on its own schedule:
+    /// run it after bulk loads. (The vacuum also marks pages all-visible, which index-only scans need.)
+    /// Outside any transaction.
     /// </summary>
     public static void Optimize(DbConnection connection, DatabaseProvider provider)
     {
@@ -47,10 +49,10 @@ public static class PlannerStatistics
             return;
         }
 
-        AnalyzePostgresSchema(connection);
+        AnalyzePostgresSchema(connection, "VACUUM (ANALYZE) ");
     }
 
-    private static void AnalyzePostgresSchema(DbConnection connection)
+    private static void AnalyzePostgresSchema(DbConnection connection, string statement = "ANALYZE ")
     {
         var tables = new List<string>();
         using (var command = connection.CreateCommand())
@@ -65,7 +67,7 @@ public static class PlannerStatistics
 
         if (tables.Count > 0)
         {
-            Execute(connection, "ANALYZE " + string.Join(", ", tables));
+            Execute(connection, statement + string.Join(", ", tables));
         }
     }
 

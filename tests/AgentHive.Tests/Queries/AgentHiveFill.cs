@@ -13,15 +13,15 @@ namespace AgentHive.Tests.Queries;
 public static class AgentHiveFill
 {
     public const int Agents = 200;
-    public const int Tasks = 50_000;
-    public const int Messages = 100_000;
-    public const int Events = 100_000;
+    public const int Tasks = 20_000;
+    public const int Messages = 50_000;
+    public const int Events = 50_000;
     public const int Projects = 500;
     public const int Sessions = 2_000;
-    public const int Memories = 50_000;
-    public const int Checkpoints = 20_000;
+    public const int Memories = 20_000;
+    public const int Checkpoints = 10_000;
 
-    public static void Run(DbConnection connection, bool postgres)
+    public static void Run(DbConnection connection, bool postgres, Action<string>? log = null)
     {
         // A timestamp 'seconds' before now, and a JSON object with one numeric key, in each backend's stored form.
         Func<string, string> ago = postgres
@@ -68,7 +68,9 @@ public static class AgentHiveFill
             command.Transaction = transaction;
             command.CommandText = sql;
             command.CommandTimeout = 300;
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             command.ExecuteNonQuery();
+            log?.Invoke($"{watch.ElapsedMilliseconds,6} ms  {sql.Substring(0, Math.Min(90, sql.Length))}");
         }
 
         transaction.Commit();

@@ -45,7 +45,7 @@ public abstract class QueryPlanContract : IDisposable
         new SchemaMigrator(Database.Options, AgentHiveBuild.Assembly).Up();
         using (var connection = Database.Open())
         {
-            AgentHiveFill.Run(connection, Provider == DatabaseProvider.Postgres);
+            AgentHiveFill.Run(connection, Provider == DatabaseProvider.Postgres, _output.WriteLine);
         }
 
         _output.WriteLine($"deployed and filled in {watch.ElapsedMilliseconds} ms");
