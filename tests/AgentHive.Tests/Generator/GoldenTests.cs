@@ -6,7 +6,7 @@ namespace AgentHive.Tests.Generator;
 public class GoldenTests
 {
     // Small, but it uses every construct the generator has: enum with default, id and composite keys,
-    // self-reference, cascades, nullable, ranges, JSON, boolean, timestamp default, unique, descending index.
+    // self-reference, cascades, nullable, ranges, JSON, boolean, timestamp default, unique, descending index, queries.
     public const string SmallSchema = """
         schema: shop
         namespace: Shop
@@ -64,6 +64,26 @@ public class GoldenTests
             columns:
               order_id: { type: bigint, references: orders, onDelete: cascade }
               tag: text
+        queries:
+          open_orders_of_customer:
+            description: A customer's unshipped orders, newest first.
+            sql: |
+              SELECT * FROM orders
+              WHERE customer_id = @customer_id AND status IN ('new', 'paid')
+              ORDER BY placed_at DESC
+            parameters:
+              customer_id: orders.customer_id
+            result: orders
+            cardinality: many
+            uses: [ix_orders_customer_status]
+            mustNotScan: [orders]
+          order_counts:
+            sql: SELECT status, count(*) AS n FROM orders WHERE placed_at >= @since GROUP BY status
+            postgres: SELECT status, count(*) AS n FROM orders WHERE placed_at >= @since::timestamptz GROUP BY status
+            parameters:
+              since: timestamp
+            result: { columns: { status: orders.status, n: bigint } }
+            cardinality: many
         """;
 
     [Fact]
