@@ -96,10 +96,11 @@ public class GoldenTests
         Assert.Equal(
             new[]
             {
+                "Shop.Data.CustomerTable.g.cs", "Shop.Data.OrderTable.g.cs", "Shop.Data.OrderTagTable.g.cs",
                 "Shop.Entities.Customer.g.cs", "Shop.Entities.Order.g.cs", "Shop.Entities.OrderStatus.g.cs", "Shop.Entities.OrderStatusTransitions.g.cs",
                 "Shop.Entities.OrderTag.g.cs",
-                "Shop.Migrations.SchemaVersion0001.g.cs", "Shop.ShopSchema.Documentation.g.cs", "Shop.ShopSchema.Project.g.cs",
-                "Shop.ShopSchema.g.cs",
+                "Shop.Migrations.SchemaVersion0001.g.cs", "Shop.ShopDatabase.QueryResults.g.cs", "Shop.ShopDatabase.g.cs", "Shop.ShopSchema.Documentation.g.cs",
+                "Shop.ShopSchema.Project.g.cs", "Shop.ShopSchema.g.cs",
             },
             run.Sources.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
         foreach (var (hint, text) in run.Sources)
@@ -163,5 +164,7 @@ public class GoldenTests
         var hints = result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).ToList();
         Assert.Contains("Shop.ShopSchema.g.cs", hints);
         Assert.DoesNotContain(hints, h => h.Contains("Migrations"));
+        // Nor AgentHive.Runtime: no data access, which builds on it.
+        Assert.DoesNotContain(hints, h => h.Contains(".Data.") || h.Contains("Database"));
     }
 }
