@@ -13,15 +13,18 @@ namespace AgentHive.Runtime.Maintenance;
 /// </summary>
 /// <remarks>
 /// What the runtime does: after <c>up</c> applies a version, <see cref="AfterMigration"/> (SQLite: ANALYZE;
-/// PostgreSQL: ANALYZE of the schema's tables). Every SQLite connection it opens for the application runs
-/// <c>PRAGMA optimize=0x10002</c> (re-analyze any table whose size changed a lot since its statistics, with
-/// SQLite's built-in analysis limit, so it stays fast). Long-lived applications call <see cref="Optimize"/>
-/// every few hours and before closing a connection, as sqlite.org/pragma.html#pragma_optimize recommends.
+/// PostgreSQL: ANALYZE of the schema's tables). Afterwards <see cref="Optimize"/> refreshes what went stale:
+/// the maintenance service runs it on its schedule and <c>maintain statistics</c> runs it once. Opening a
+/// connection never analyzes: ANALYZE writes, so it would wait behind (and block) the hive's writers.
 /// </remarks>
 public static class PlannerStatistics
 {
-    /// <summary>The pragma every application connection runs when it opens (see the remarks).</summary>
-    public const string SqliteOnOpen = "PRAGMA optimize = 0x10002;";
+    /// <summary>
+    /// SQLite's periodic refresh: re-analyze every table whose size changed a lot since its statistics
+    /// (the 0x10000 bit checks all tables, not only those this connection queried), within SQLite's
+    /// analysis limit (the 0x02 bit), so it stays fast on big tables.
+    /// </summary>
+    public const string SqliteOptimize = "PRAGMA optimize = 0x10002;";
 
     /// <summary>Statistics for every table, after a migration created or reshaped them.</summary>
     public static void AfterMigration(DbConnection connection, DatabaseProvider provider)
@@ -45,7 +48,7 @@ public static class PlannerStatistics
     {
         if (provider == DatabaseProvider.Sqlite)
         {
-            Execute(connection, SqliteOnOpen);
+            Execute(connection, SqliteOptimize);
             return;
         }
 

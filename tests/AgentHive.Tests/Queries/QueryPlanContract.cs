@@ -169,7 +169,8 @@ public abstract class QueryPlanContract : IDisposable
         var history = RepositoryPaths.Combine("src", "Migrations", "history");
         var run = GeneratorHarness.Run(schema,
             Directory.GetFiles(history).Select(f => (f.Replace(history, "/project/history"), File.ReadAllText(f))).ToArray());
-        Assert.Empty(run.GeneratorDiagnostics);
+        // Only version 2's online-migration lint, which OnlineLintTests covers.
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => !Generator.OnlineLintTests.Codes.Contains(d.Id));
         using var image = new MemoryStream();
         var emitted = run.Output.Emit(image);
         Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));

@@ -1,4 +1,5 @@
 using AgentHive.Runtime.Configuration;
+using AgentHive.Runtime.Maintenance;
 using AgentHive.Runtime.Migrations;
 using AgentHive.Tests.Database;
 using Xunit;
@@ -15,14 +16,15 @@ public sealed class SqliteQueryPlanTests : QueryPlanContract
 
     protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
 
-    // The runtime's maintenance is the PRAGMA optimize=0x10002 every application connection runs when it opens.
+    // The runtime's periodic maintenance (the maintenance service's schedule, or `maintain statistics`).
     protected override void RunStatisticsMaintenance()
     {
         using var connection = Database.Open();
+        PlannerStatistics.Optimize(connection, DatabaseProvider.Sqlite);
     }
 
     [Fact]
-    public void A_connection_the_runtime_opens_after_a_bulk_load_refreshes_the_planner_statistics()
+    public void Periodic_maintenance_after_a_bulk_load_refreshes_the_planner_statistics_and_opening_a_connection_does_not_write()
     {
         new SchemaMigrator(Database.Options, AgentHiveBuild.Assembly).Up();
         using (var connection = Database.Open())
@@ -31,11 +33,18 @@ public sealed class SqliteQueryPlanTests : QueryPlanContract
         }
 
         var before = TaskStatistics();
+        using (Database.Open())
+        {
+        }
+
+        var afterOpen = TaskStatistics();
         RunStatisticsMaintenance();
         var after = TaskStatistics();
 
-        // Up analyzed the empty tables; the bulk load made that stale; opening a connection analyzed again.
+        // Up analyzed the empty tables; the bulk load made that stale; opening a connection leaves it (ANALYZE
+        // writes, and would queue behind the hive's writers); the periodic optimize analyzed again.
         Assert.Equal(0, before);
+        Assert.Equal(0, afterOpen);
         Assert.True(after > 0, "no statistics of the 20,000 tasks after a connection opened");
     }
 
