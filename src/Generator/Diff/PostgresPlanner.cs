@@ -126,6 +126,8 @@ public static class PostgresPlanner
                 statements.Add(DdlBuilder.CreateIndex(pair.Target, index, Dialect));
             }
 
+            statements.AddRange(StorageChanges(pair.Renamed, pair.Target));
+
             if (pair.TriggersChanged)
             {
                 statements.AddRange(Dialect.Triggers(pair.Target));
@@ -134,6 +136,24 @@ public static class PostgresPlanner
 
         statements.AddRange(changes.Steps(before: false).Select(s => s.Postgres));
         return statements;
+    }
+
+    /// <summary>ALTER TABLE SET / RESET for storage parameters (autovacuum, fillfactor) that differ between the versions.</summary>
+    private static IEnumerable<string> StorageChanges(TableModel source, TableModel target)
+    {
+        var before = Dialect.StorageParameters(source);
+        var after = Dialect.StorageParameters(target);
+        var set = after.Where(p => !before.Contains(p)).ToList();
+        var reset = before.Where(p => after.All(a => a.Key != p.Key)).ToList();
+        if (set.Count > 0)
+        {
+            yield return $"ALTER TABLE {SqlText.Quote(target.Name)} SET ({string.Join(", ", set.Select(p => $"{p.Key} = {p.Value}"))})";
+        }
+
+        if (reset.Count > 0)
+        {
+            yield return $"ALTER TABLE {SqlText.Quote(target.Name)} RESET ({string.Join(", ", reset.Select(p => p.Key))})";
+        }
     }
 
     private static IEnumerable<string> AlterColumns(VersionChanges changes, Pair pair)
