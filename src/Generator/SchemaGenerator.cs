@@ -17,6 +17,7 @@ public sealed class SchemaGenerator : IIncrementalGenerator
         public const string Model = nameof(Model);
         public const string HasFluentMigrator = nameof(HasFluentMigrator);
         public const string ProjectPaths = nameof(ProjectPaths);
+        public const string HasWorkloadRuntime = nameof(HasWorkloadRuntime);
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -54,6 +55,18 @@ public sealed class SchemaGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(model.Combine(hasFluentMigrator), static (spc, input) => Emit(spc, input.Left, input.Right));
         context.RegisterSourceOutput(model.Combine(paths), static (spc, input) => EmitProject(spc, input.Left, input.Right));
+
+        // Queues, retention and memory run through the runtime's workload types: only with the runtime referenced.
+        var hasWorkloadRuntime = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(WorkloadEmitter.RuntimeNamespace + ".WorkloadCatalog") is not null)
+            .WithTrackingName(Steps.HasWorkloadRuntime);
+        context.RegisterSourceOutput(model.Combine(hasWorkloadRuntime), static (spc, input) =>
+        {
+            if (input.Left?.Current is { } schema && input.Right && WorkloadEmitter.HasWork(schema))
+            {
+                spc.AddSource($"{schema.Namespace}.{schema.TypeName}.Workload.g.cs", WorkloadEmitter.Emit(schema));
+            }
+        });
     }
 
     private static void EmitProject(SourceProductionContext context, HistoryModel? history, ProjectPaths paths)

@@ -1,0 +1,281 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Data.Common;
+using System.Linq;
+using System.Threading;
+using AgentHive.Runtime.Migrations;
+using AgentHive.Runtime.Workload;
+using AgentHive.Tests.Database;
+using Xunit;
+
+namespace AgentHive.Tests.Workload;
+
+/// <summary>A claimed message as the tests read it back.</summary>
+public sealed record ClaimedMessage(long Id, long Recipient, int Priority, string SentAt, int Attempts, string? CorrelationId, string Status, string? Owner);
+
+/// <summary>
+/// Delivery guarantees of Agent Hive's agent_messages queue, declared in schema.yaml, on each backend:
+/// claims under a lease, ordering, at-least-once redelivery, retry, dead letters, 50 concurrent consumers.
+/// </summary>
+public abstract class QueueContract : IDisposable
+{
+    protected QueueContract(TestDatabase database)
+    {
+        Database = database;
+        new SchemaMigrator(database.Options, AgentHiveBuild.Assembly).Up();
+        Queue = global::AgentHive.AgentHiveSchema.Workload.Queue("agent_messages");
+    }
+
+    protected TestDatabase Database { get; }
+
+    protected QueueDefinition Queue { get; }
+
+    public void Dispose() => Database.Dispose();
+
+    /// <summary>A connection for one consumer thread, set up to wait for the write lock as long as a test may take.</summary>
+    protected abstract DbConnection OpenConsumer();
+
+    protected QueueClient<ClaimedMessage> Client(QueueOptions? options = null) => new(Queue, Read, options);
+
+    private static ClaimedMessage Read(DbDataReader reader) => new(
+        Convert.ToInt64(reader["id"]),
+        Convert.ToInt64(reader["to_agent_id"]),
+        Convert.ToInt32(reader["priority"]),
+        reader["sent_at"] is DateTime time ? time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.ffffff") : ((string)reader["sent_at"]).Substring(0, 26),
+        Convert.ToInt32(reader["attempts"]),
+        reader["correlation_id"] as string,
+        (string)reader["status"],
+        reader["lease_owner"] as string);
+
+    [Fact]
+    public void Claim_leases_a_recipients_messages_most_urgent_then_oldest()
+    {
+        var (a, b) = (Agent("a"), Agent("b"));
+        var expected = new List<long>();
+        var random = new Random(7);
+        for (var i = 0; i < 30; i++)
+        {
+            expected.Add(Message(a, priority: random.Next(1, 4), sentSecondsAgo: 1000 - (i * 10), correlation: $"a-{i}"));
+            Message(b, priority: 1, sentSecondsAgo: 2000);
+        }
+
+        var order = Rows($"SELECT id FROM agent_messages WHERE to_agent_id = {a} ORDER BY priority, sent_at");
+        using var connection = OpenConsumer();
+        var client = Client();
+        var claimed = new List<ClaimedMessage>();
+        for (var batch = 0; batch < 6; batch++)
+        {
+            claimed.AddRange(client.Claim(connection, "consumer-1", 5, partition: a));
+        }
+
+        Assert.Equal(order, claimed.Select(m => m.Id));
+        Assert.All(claimed, m => Assert.Equal(("delivered", "consumer-1", 1, a), (m.Status, m.Owner, m.Attempts, m.Recipient)));
+        Assert.Empty(client.Claim(connection, "consumer-1", 5, partition: a));
+        Assert.Equal(30, Database.Scalar($"SELECT COUNT(*) FROM agent_messages WHERE to_agent_id = {b} AND status = 'pending'"));
+        Assert.Equal(30, Database.Scalar("SELECT COUNT(*) FROM agent_messages WHERE status = 'delivered' AND lease_expires_at IS NOT NULL"));
+    }
+
+    [Fact]
+    public void Fifty_concurrent_consumers_deliver_every_message_and_never_share_one()
+    {
+        var recipients = Enumerable.Range(0, 10).Select(i => Agent($"r{i}")).ToList();
+        const int perRecipient = 150;
+        InsertMessages(recipients, perRecipient);
+        var held = new ConcurrentDictionary<long, string>();
+        var delivered = new ConcurrentDictionary<long, int>();
+        var overlaps = 0;
+        var failures = new ConcurrentQueue<Exception>();
+        var threads = Enumerable.Range(0, 50).Select(n => new Thread(() =>
+        {
+            try
+            {
+                using var connection = OpenConsumer();
+                var client = Client();
+                var consumer = $"consumer-{n}";
+                var idle = 0;
+                while (idle < 3)
+                {
+                    // Half the consumers work one recipient's messages, half take any.
+                    var batch = client.Claim(connection, consumer, 5, partition: n % 2 == 0 ? recipients[n / 2 % recipients.Count] : null);
+                    if (batch.Count == 0)
+                    {
+                        idle++;
+                        Thread.Sleep(20);
+                        continue;
+                    }
+
+                    idle = 0;
+                    foreach (var message in batch)
+                    {
+                        if (!held.TryAdd(message.Id, consumer))
+                        {
+                            Interlocked.Increment(ref overlaps);
+                        }
+
+                        delivered.AddOrUpdate(message.Id, 1, (_, count) => count + 1);
+                    }
+
+                    foreach (var message in batch)
+                    {
+                        held.TryRemove(message.Id, out _);
+                        Assert.True(client.Ack(connection, message.Id, consumer), $"ack of {message.Id} by {consumer}");
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+            }
+        })).ToList();
+
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Empty(failures);
+        Assert.Equal(0, overlaps);
+        Assert.Equal(recipients.Count * perRecipient, delivered.Count);
+        Assert.All(delivered.Values, count => Assert.Equal(1, count));
+        Assert.Equal(recipients.Count * perRecipient, Database.Scalar("SELECT COUNT(*) FROM agent_messages WHERE status = 'read' AND attempts = 1 AND lease_owner IS NULL"));
+    }
+
+    [Fact]
+    public void Messages_of_a_consumer_killed_mid_lease_come_back_after_the_lease()
+    {
+        var recipient = Agent("a");
+        var ids = Enumerable.Range(0, 5).Select(i => Message(recipient, 5, 100 - i, correlation: $"request-{i}")).ToList();
+        using var connection = OpenConsumer();
+        var client = Client();
+
+        var lost = client.Claim(connection, "killed", 10, lease: TimeSpan.FromMilliseconds(800));
+        Assert.Equal(ids, lost.Select(m => m.Id));
+        // The killed consumer never acks. Until its lease runs out nothing is redelivered.
+        Assert.Equal(0, client.ReleaseExpired(connection));
+        Assert.Empty(client.Claim(connection, "survivor", 10));
+
+        Thread.Sleep(1200);
+        Assert.Equal(5, client.ReleaseExpired(connection));
+        var again = client.Claim(connection, "survivor", 10);
+
+        Assert.Equal(ids, again.Select(m => m.Id));
+        // Redelivery is recognisable: a second attempt, the same idempotency key.
+        Assert.All(again, m => Assert.Equal(2, m.Attempts));
+        Assert.Equal(lost.Select(m => m.CorrelationId), again.Select(m => m.CorrelationId));
+        Assert.Equal("correlation_id", Queue.IdempotencyKey);
+        Assert.False(client.Ack(connection, ids[0], "killed"));
+        Assert.True(client.Ack(connection, ids[0], "survivor"));
+    }
+
+    [Fact]
+    public void Retry_waits_for_the_backoff_and_the_last_attempt_dead_letters()
+    {
+        var recipient = Agent("a");
+        var id = Message(recipient, 5, 10, correlation: "flaky");
+        using var connection = OpenConsumer();
+        var client = Client(new QueueOptions { MaxAttempts = 3, BackoffBase = TimeSpan.FromMilliseconds(300), BackoffMax = TimeSpan.FromMilliseconds(400) });
+
+        var outcomes = new List<RetryOutcome>();
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var claimed = Single(() => client.Claim(connection, "worker", 1), TimeSpan.FromSeconds(3));
+            Assert.Equal((id, attempt), (claimed.Id, claimed.Attempts));
+            outcomes.Add(client.Retry(connection, id, "worker"));
+            if (attempt < 3)
+            {
+                // Not visible again before the backoff (300 ms, then 400 ms: doubled, capped).
+                Assert.Empty(client.Claim(connection, "worker", 1));
+            }
+        }
+
+        Assert.Equal(new[] { RetryOutcome.Retried, RetryOutcome.Retried, RetryOutcome.DeadLettered }, outcomes);
+        Assert.Equal(1, Database.Scalar($"SELECT COUNT(*) FROM agent_messages WHERE id = {id} AND status = 'failed' AND lease_owner IS NULL"));
+        Thread.Sleep(500);
+        Assert.Empty(client.Claim(connection, "worker", 1));
+        Assert.Equal(RetryOutcome.LeaseLost, client.Retry(connection, id, "worker"));
+    }
+
+    [Fact]
+    public void An_expired_lease_on_the_last_attempt_dead_letters()
+    {
+        var id = Message(Agent("a"), 5, 10);
+        using var connection = OpenConsumer();
+        var client = Client(new QueueOptions { MaxAttempts = 1 });
+
+        Assert.Single(client.Claim(connection, "doomed", 1, lease: TimeSpan.FromMilliseconds(200)));
+        Thread.Sleep(400);
+
+        Assert.Equal(1, client.ReleaseExpired(connection));
+        Assert.Equal(1, Database.Scalar($"SELECT COUNT(*) FROM agent_messages WHERE id = {id} AND status = 'failed'"));
+    }
+
+    [Fact]
+    public void Extending_a_lease_keeps_the_message_and_a_lost_lease_cannot_be_extended()
+    {
+        var id = Message(Agent("a"), 5, 10);
+        using var connection = OpenConsumer();
+        var client = Client();
+
+        Assert.Single(client.Claim(connection, "slow", 1, lease: TimeSpan.FromMilliseconds(600)));
+        Assert.True(client.Extend(connection, id, "slow", TimeSpan.FromSeconds(5)));
+        Assert.False(client.Extend(connection, id, "someone-else", TimeSpan.FromSeconds(5)));
+        Thread.Sleep(900);
+        Assert.Equal(0, client.ReleaseExpired(connection));
+
+        Assert.True(client.Extend(connection, id, "slow", TimeSpan.FromMilliseconds(100)));
+        Thread.Sleep(300);
+        Assert.False(client.Extend(connection, id, "slow"));
+        Assert.Equal(1, client.ReleaseExpired(connection));
+    }
+
+    private static ClaimedMessage Single(Func<IReadOnlyList<ClaimedMessage>> claim, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var batch = claim();
+            if (batch.Count > 0 || DateTime.UtcNow > deadline)
+            {
+                return Assert.Single(batch);
+            }
+
+            Thread.Sleep(25);
+        }
+    }
+
+    protected long Agent(string name) =>
+        Database.Scalar($"INSERT INTO agents (name, agent_type) VALUES ('{name}', 'worker') RETURNING id");
+
+    protected long Message(long recipient, int priority, int sentSecondsAgo, string? correlation = null) =>
+        Database.Scalar(
+            "INSERT INTO agent_messages (to_agent_id, message_type, priority, correlation_id, sent_at) " +
+            $"VALUES ({recipient}, 'request', {priority}, {(correlation is null ? "NULL" : $"'{correlation}'")}, '{WorkloadTime.Ago(TimeSpan.FromSeconds(sentSecondsAgo))}') RETURNING id");
+
+    private void InsertMessages(IReadOnlyList<long> recipients, int perRecipient)
+    {
+        using var connection = Database.Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var values = new List<string>();
+        for (var i = 0; i < perRecipient; i++)
+        {
+            foreach (var recipient in recipients)
+            {
+                values.Add($"({recipient}, 'request', {1 + (i % 10)}, 'c-{recipient}-{i}', '{WorkloadTime.Ago(TimeSpan.FromSeconds(10_000 - i))}')");
+            }
+        }
+
+        command.CommandText = "INSERT INTO agent_messages (to_agent_id, message_type, priority, correlation_id, sent_at) VALUES " + string.Join(", ", values);
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    private List<long> Rows(string sql) => Database.Longs(sql);
+}
+
+/// <summary>Timestamps as literals both backends accept.</summary>
+public static class WorkloadTime
+{
+    public static string Ago(TimeSpan age) =>
+        DateTimeOffset.UtcNow.Subtract(age).ToString(global::AgentHive.AgentHiveSchema.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture);
+}
