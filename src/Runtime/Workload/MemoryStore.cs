@@ -20,6 +20,16 @@ public static class MemoryStore
             ?? throw new InvalidOperationException($"The memory of table '{memory.Table}' declares no content hash to de-duplicate on.");
         using var command = WorkloadConnection.Command(connection, transaction, sql);
         addInsertParameters(command);
+        // The id is assigned (or the existing row's kept): drop what the statement does not use.
+        for (var i = command.Parameters.Count - 1; i >= 0; i--)
+        {
+            if (!sql.Contains(command.Parameters[i].ParameterName + " ") && !sql.Contains(command.Parameters[i].ParameterName + ",") &&
+                !sql.Contains(command.Parameters[i].ParameterName + ")"))
+            {
+                command.Parameters.RemoveAt(i);
+            }
+        }
+
         if (memory.CompressedColumn is { } column && command.Parameters.Contains("@" + column) &&
             command.Parameters["@" + column].Value is string text)
         {

@@ -139,7 +139,7 @@ public sealed class QueueClient<TRow>
 
     /// <summary>Gives back rows whose lease ran out (see <see cref="WorkloadMaintenance.ReleaseExpired"/>) with this client's options.</summary>
     public long ReleaseExpired(DbConnection connection, int batchSize = 500) =>
-        WorkloadMaintenance.ReleaseExpired(connection, Definition, batchSize, Options);
+        WorkloadMaintenance.ReleaseExpired(connection, Definition, batchSize, Options).Rows;
 
     private void AddRetryParameters(DbCommand command) => WorkloadMaintenance.AddRetryParameters(command, Definition, Options);
 

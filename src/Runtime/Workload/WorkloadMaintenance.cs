@@ -5,6 +5,20 @@ using System.Threading;
 
 namespace AgentHive.Runtime.Workload;
 
+/// <summary>What one maintenance run did.</summary>
+/// <param name="Rows">Rows changed or deleted.</param>
+/// <param name="Batches">Transactions it took.</param>
+/// <param name="LongestBatch">The longest of them: about the longest a concurrent writer waited for it.</param>
+public sealed record MaintenanceResult(long Rows, int Batches, TimeSpan LongestBatch)
+{
+    /// <summary>Nothing done.</summary>
+    public static MaintenanceResult None { get; } = new(0, 0, TimeSpan.Zero);
+
+    /// <summary>Both runs together.</summary>
+    public MaintenanceResult Add(MaintenanceResult other) =>
+        new(Rows + other.Rows, Batches + other.Batches, LongestBatch > other.LongestBatch ? LongestBatch : other.LongestBatch);
+}
+
 /// <summary>
 /// The maintenance a workload declaration asks for: redelivering expired leases, retention and memory
 /// pruning. Each deletes or changes rows in bounded batches, each batch its own short transaction, and
@@ -17,7 +31,7 @@ public static class WorkloadMaintenance
     public const int DefaultBatchSize = 500;
 
     /// <summary>Gives back rows of <paramref name="queue"/> whose lease ran out, claimable at once; rows past their last attempt go to the dead state.</summary>
-    public static long ReleaseExpired(DbConnection connection, QueueDefinition queue, int batchSize = DefaultBatchSize, QueueOptions? options = null,
+    public static MaintenanceResult ReleaseExpired(DbConnection connection, QueueDefinition queue, int batchSize = DefaultBatchSize, QueueOptions? options = null,
         CancellationToken cancellationToken = default) =>
         Batches(connection, batchSize, cancellationToken, command =>
         {
@@ -26,7 +40,7 @@ public static class WorkloadMaintenance
         });
 
     /// <summary>Deletes rows of <paramref name="retention"/>'s table older than its keep (or <paramref name="keep"/>); returns how many.</summary>
-    public static long Prune(DbConnection connection, RetentionDefinition retention, int batchSize = DefaultBatchSize, TimeSpan? keep = null,
+    public static MaintenanceResult Prune(DbConnection connection, RetentionDefinition retention, int batchSize = DefaultBatchSize, TimeSpan? keep = null,
         CancellationToken cancellationToken = default) =>
         Batches(connection, batchSize, cancellationToken, command =>
         {
@@ -38,25 +52,25 @@ public static class WorkloadMaintenance
     /// Prunes memories: beyond the top <see cref="MemoryDefinition.KeepTop"/> of each owner, and below
     /// <see cref="MemoryDefinition.DropBelow"/> once unused for <see cref="MemoryDefinition.UnusedFor"/>; returns how many.
     /// </summary>
-    public static long PruneMemory(DbConnection connection, MemoryDefinition memory, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
+    public static MaintenanceResult PruneMemory(DbConnection connection, MemoryDefinition memory, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
-        long total = 0;
+        var total = MaintenanceResult.None;
         if (memory.PruneBeyondTop is { } beyondTop && memory.KeepTop is { } keepTop)
         {
-            total += Batches(connection, batchSize, cancellationToken, command =>
+            total = total.Add(Batches(connection, batchSize, cancellationToken, command =>
             {
                 command.CommandText = beyondTop.For(connection);
                 command.Add("@keep_top", keepTop);
-            });
+            }));
         }
 
         if (memory.PruneUnimportant is { } unimportant && memory.DropBelow is { } below)
         {
-            total += Batches(connection, batchSize, cancellationToken, command =>
+            total = total.Add(Batches(connection, batchSize, cancellationToken, command =>
             {
                 command.CommandText = unimportant.For(connection);
                 command.Add("@drop_below", below).Add("@unused_ms", WorkloadConnection.Milliseconds(memory.UnusedFor));
-            });
+            }));
         }
 
         return total;
@@ -67,7 +81,7 @@ public static class WorkloadMaintenance
             .Add("@backoff_base_ms", WorkloadConnection.Milliseconds(options.BackoffBase ?? queue.BackoffBase))
             .Add("@backoff_max_ms", WorkloadConnection.Milliseconds(options.BackoffMax ?? queue.BackoffMax));
 
-    private static long Batches(DbConnection connection, int batchSize, CancellationToken cancellationToken, Action<DbCommand> prepare)
+    private static MaintenanceResult Batches(DbConnection connection, int batchSize, CancellationToken cancellationToken, Action<DbCommand> prepare)
     {
         if (batchSize < 1)
         {
@@ -75,6 +89,8 @@ public static class WorkloadMaintenance
         }
 
         long total = 0;
+        var batches = 0;
+        var longest = TimeSpan.Zero;
         while (!cancellationToken.IsCancellationRequested)
         {
             var watch = Stopwatch.StartNew();
@@ -86,6 +102,8 @@ public static class WorkloadMaintenance
                 return command.ExecuteNonQuery();
             });
             total += changed;
+            batches++;
+            longest = watch.Elapsed > longest ? watch.Elapsed : longest;
             if (changed < batchSize)
             {
                 break;
@@ -95,6 +113,6 @@ public static class WorkloadMaintenance
             cancellationToken.WaitHandle.WaitOne(watch.Elapsed);
         }
 
-        return total;
+        return new MaintenanceResult(total, batches, longest);
     }
 }
