@@ -21,7 +21,7 @@ namespace AgentHive.Runtime.CommandLine;
 /// 3 another deployer held the migration lock past the timeout, 4 verify found drift, edited history or
 /// corruption, 5 up or down refused because the database's history does not match this build.
 /// </summary>
-public static class SchemaCommandLine
+public static partial class SchemaCommandLine
 {
     /// <summary>Exit code: success (<c>verify</c>: the database is clean).</summary>
     public const int Success = 0;
@@ -179,7 +179,7 @@ public static class SchemaCommandLine
         var schema = new Command("schema", "Work with the schema history");
         schema.Subcommands.Add(freeze);
 
-        foreach (var command in new[] { up, down, status, script, verify, baseline, schema })
+        foreach (var command in new[] { up, down, status, script, verify, baseline, schema, MaintainCommand(common) })
         {
             parent.Subcommands.Add(command);
         }
