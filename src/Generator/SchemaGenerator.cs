@@ -68,6 +68,13 @@ public sealed class SchemaGenerator : IIncrementalGenerator
             if (input.Left?.Current is { } schema && input.Right && WorkloadEmitter.HasWork(schema))
             {
                 spc.AddSource($"{schema.Namespace}.{schema.TypeName}.Workload.g.cs", WorkloadEmitter.Emit(schema));
+                var firstSlot = DatabaseEmitter.Slots(schema).Count - QueueAccessEmitter.StatementCount(schema);
+                foreach (var (table, slot) in QueueAccessEmitter.Queues(schema, firstSlot))
+                {
+                    spc.AddSource($"{TableAccessEmitter.Namespace(schema)}.{QueueAccessEmitter.ClassName(table)}.g.cs", QueueAccessEmitter.Emit(schema, table, slot));
+                }
+
+                spc.AddSource($"{schema.Namespace}.{DatabaseEmitter.ClassName(schema)}.Queues.g.cs", QueueAccessEmitter.EmitDatabasePart(schema));
             }
         });
     }

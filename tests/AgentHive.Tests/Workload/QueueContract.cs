@@ -91,13 +91,14 @@ public abstract class QueueContract : IDisposable
             try
             {
                 using var connection = OpenConsumer();
-                var client = Client();
+                using var database = new global::AgentHive.AgentHiveDatabase(connection);
+                var queue = database.AgentMessageQueue;
                 var consumer = $"consumer-{n}";
                 var idle = 0;
                 while (idle < 3)
                 {
                     // Half the consumers work one recipient's messages, half take any.
-                    var batch = client.Claim(connection, consumer, 5, partition: n % 2 == 0 ? recipients[n / 2 % recipients.Count] : null);
+                    var batch = n % 2 == 0 ? queue.Claim(recipients[n / 2 % recipients.Count], consumer, 5) : queue.Claim(consumer, 5);
                     if (batch.Count == 0)
                     {
                         idle++;
@@ -108,18 +109,18 @@ public abstract class QueueContract : IDisposable
                     idle = 0;
                     foreach (var message in batch)
                     {
-                        if (!held.TryAdd(message.Id, consumer))
+                        if (!held.TryAdd(message.Id!.Value, consumer))
                         {
                             Interlocked.Increment(ref overlaps);
                         }
 
-                        delivered.AddOrUpdate(message.Id, 1, (_, count) => count + 1);
+                        delivered.AddOrUpdate(message.Id.Value, 1, (_, count) => count + 1);
                     }
 
                     foreach (var message in batch)
                     {
-                        held.TryRemove(message.Id, out _);
-                        Assert.True(client.Ack(connection, message.Id, consumer), $"ack of {message.Id} by {consumer}");
+                        held.TryRemove(message.Id!.Value, out _);
+                        Assert.True(queue.Ack(message.Id.Value, consumer), $"ack of {message.Id} by {consumer}");
                     }
                 }
             }
@@ -137,6 +138,38 @@ public abstract class QueueContract : IDisposable
         Assert.Equal(recipients.Count * perRecipient, delivered.Count);
         Assert.All(delivered.Values, count => Assert.Equal(1, count));
         Assert.Equal(recipients.Count * perRecipient, Database.Scalar("SELECT COUNT(*) FROM agent_messages WHERE status = 'read' AND attempts = 1 AND lease_owner IS NULL"));
+    }
+
+    [Fact]
+    public void The_generated_accessor_claims_entities_in_order_and_acks_retries_and_extends_them()
+    {
+        var (a, b) = (Agent("a"), Agent("b"));
+        var first = Message(a, priority: 2, sentSecondsAgo: 50, correlation: "x");
+        var urgent = Message(a, priority: 1, sentSecondsAgo: 10, correlation: "y");
+        var older = Message(a, priority: 2, sentSecondsAgo: 90, correlation: "z");
+        Message(b, priority: 1, sentSecondsAgo: 100);
+        using var connection = OpenConsumer();
+        using var database = new global::AgentHive.AgentHiveDatabase(connection);
+        var queue = database.AgentMessageQueue;
+        queue.Options.BackoffBase = TimeSpan.FromMilliseconds(1);
+
+        var claimed = queue.Claim(a, "worker", 10, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(new[] { urgent, older, first }, claimed.Select(m => m.Id!.Value));
+        Assert.All(claimed, m => Assert.Equal((global::AgentHive.Entities.MessageStatus.Delivered, "worker", 1), (m.Status, m.LeaseOwner, m.Attempts)));
+        Assert.All(claimed, m => Assert.True(m.LeaseExpiresAt > DateTimeOffset.UtcNow.AddSeconds(20)));
+        Assert.Equal(new[] { "y", "z", "x" }, claimed.Select(m => m.CorrelationId));
+        Assert.True(queue.Ack(urgent, "worker"));
+        Assert.False(queue.Ack(urgent, "worker"));
+        Assert.True(queue.Extend(older, "worker", TimeSpan.FromMinutes(5)));
+        Assert.Equal(RetryOutcome.Retried, queue.Retry(first, "worker"));
+        Assert.Equal(RetryOutcome.LeaseLost, queue.Retry(first, "worker"));
+        Thread.Sleep(50);
+        var again = Assert.Single(queue.Claim(a, "worker", 10));
+        Assert.Equal((first, 2), (again.Id!.Value, again.Attempts));
+        Assert.Equal(b, Assert.Single(queue.Claim("other", 10)).ToAgentId);
+        Assert.Equal(0, queue.ReleaseExpired());
+        Assert.Equal(global::AgentHive.Entities.MessageStatus.Read, database.AgentMessages.Get(urgent)!.Status);
     }
 
     [Fact]
