@@ -28,8 +28,9 @@ internal static class DatabaseEmitter
         return (first, next + QueueAccessEmitter.StatementCount(schema));
     }
 
-    public static string Emit(SchemaModel schema, int statementCount)
+    public static string Emit(SchemaModel schema, int firstQuerySlot)
     {
+        var statementCount = firstQuerySlot + schema.Queries.Count;
         var name = ClassName(schema);
         var w = new SourceWriter().Header(schema.Namespace);
         w.Line("/// <summary>");
@@ -61,6 +62,12 @@ internal static class DatabaseEmitter
             w.Line();
             w.Line($"/// <summary>Table '{SourceWriter.Escape(table.Name)}'.</summary>");
             w.Line($"public global::{TableAccessEmitter.Namespace(schema)}.{TableAccessEmitter.ClassName(table)} {TableAccessEmitter.PropertyName(table)} {{ get; }}");
+        }
+
+        for (var i = 0; i < schema.Queries.Count; i++)
+        {
+            w.Line();
+            QueryEmitter.Write(w, schema, schema.Queries[i], firstQuerySlot + i);
         }
 
         w.Close();
