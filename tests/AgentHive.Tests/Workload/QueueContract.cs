@@ -173,6 +173,47 @@ public abstract class QueueContract : IDisposable
     }
 
     [Fact]
+    public void Four_consumer_processes_deliver_every_message_once_and_take_over_what_a_killed_one_held()
+    {
+        var recipients = Enumerable.Range(0, 6).Select(i => Agent($"p{i}")).ToList();
+        InsertMessages(recipients, 50);
+        var total = recipients.Count * 50;
+        using var killed = ConsumerProcess.Start(Database.Options, "killed", "hold", 5, 1500, 10_000);
+        Assert.True(killed.WaitForLines("claimed ", 5, TimeSpan.FromSeconds(30)), string.Join("\n", killed.Lines));
+        var held = killed.Claimed;
+        killed.Kill();
+
+        var consumers = Enumerable.Range(0, 4).Select(i => ConsumerProcess.Start(Database.Options, $"process-{i}", "ack", 5, 30_000, 4_000)).ToList();
+        try
+        {
+            // What the killed process held comes back once its lease runs out and maintenance gives it back.
+            using (var connection = OpenConsumer())
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                while (Database.Scalar("SELECT COUNT(*) FROM agent_messages WHERE status <> 'read'") > 0 && watch.Elapsed < TimeSpan.FromSeconds(60))
+                {
+                    Client().ReleaseExpired(connection);
+                    Thread.Sleep(100);
+                }
+            }
+
+            Assert.All(consumers, c => Assert.Equal(0, c.WaitForExit(TimeSpan.FromSeconds(60))));
+        }
+        finally
+        {
+            consumers.ForEach(c => c.Dispose());
+        }
+
+        var claims = consumers.SelectMany(c => c.Claimed).ToList();
+        Assert.Equal(total, claims.Count);
+        Assert.Equal(total, claims.Distinct().Count());
+        Assert.True(consumers.Count(c => c.Claimed.Length > 0) >= 2, "the processes shared the work");
+        Assert.Equal(total, Database.Scalar("SELECT COUNT(*) FROM agent_messages WHERE status = 'read'"));
+        Assert.Equal(held.OrderBy(id => id), Database.Longs("SELECT id FROM agent_messages WHERE attempts = 2 ORDER BY id"));
+        Assert.Equal(total - held.Length, Database.Scalar("SELECT COUNT(*) FROM agent_messages WHERE attempts = 1"));
+    }
+
+    [Fact]
     public void Messages_of_a_consumer_killed_mid_lease_come_back_after_the_lease()
     {
         var recipient = Agent("a");
