@@ -1,3 +1,4 @@
+using System.Linq;
 using AgentHive.Generator.Emit;
 using AgentHive.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -74,7 +75,12 @@ public sealed class SchemaGenerator : IIncrementalGenerator
                     spc.AddSource($"{TableAccessEmitter.Namespace(schema)}.{QueueAccessEmitter.ClassName(table)}.g.cs", QueueAccessEmitter.Emit(schema, table, slot));
                 }
 
-                spc.AddSource($"{schema.Namespace}.{DatabaseEmitter.ClassName(schema)}.Queues.g.cs", QueueAccessEmitter.EmitDatabasePart(schema));
+                foreach (var table in schema.Tables.Where(t => t.Memory is not null))
+                {
+                    spc.AddSource($"{TableAccessEmitter.Namespace(schema)}.{MemoryAccessEmitter.ClassName(table)}.g.cs", MemoryAccessEmitter.Emit(schema, table));
+                }
+
+                spc.AddSource($"{schema.Namespace}.{DatabaseEmitter.ClassName(schema)}.Workload.g.cs", QueueAccessEmitter.EmitDatabasePart(schema));
             }
         });
     }

@@ -23,7 +23,8 @@ namespace AgentHive.Benchmarks.Queues;
 public static class ClaimLatency
 {
     private const int Recipients = 100;
-    private const int Claims = 2000;
+    private const int Claims = 1000;
+    private const int Pending = 50_000;
 
     public static void Run(string[] args)
     {
@@ -58,21 +59,22 @@ public static class ClaimLatency
         var (p50, p99) = WithWriter(options, agents, () => ClaimAndAck(database, agents, Claims));
         Console.WriteLine($"{backend}: claim 10 of a recipient, {rows:N0} pending, concurrent writer: p50 {p50:F2} ms, p99 {p99:F2} ms");
 
-        // Fresh: a small queue. Then the same after `rows` processed messages.
+        // Fresh: a queue of 50,000 pending messages. Then the same queue after `rows` processed messages.
         var fresh = create();
         new SchemaMigrator(fresh, typeof(AgentHiveSchema).Assembly).Up();
         using var freshConnection = SchemaDatabase.OpenConnection(fresh);
         using var freshDatabase = new AgentHiveDatabase(freshConnection);
         var freshAgents = Enumerable.Range(0, Recipients).Select(i => freshDatabase.Agents.Insert(new Agent { Name = $"agent-{i}", AgentType = AgentType.Worker })).ToArray();
-        Fill(freshDatabase, freshAgents, 20_000);
+        Fill(freshDatabase, freshAgents, Pending);
         Analyze(freshConnection);
         var baseline = ClaimAndAck(freshDatabase, freshAgents, Claims);
-        Console.WriteLine($"{backend}: fresh table (20,000 pending): p50 {baseline.P50:F2} ms, p99 {baseline.P99:F2} ms");
+        Console.WriteLine($"{backend}: fresh table ({Pending:N0} pending): p50 {baseline.P50:F2} ms, p99 {baseline.P99:F2} ms");
 
         Fill(freshDatabase, freshAgents, rows);
         Process(freshConnection);
+        Fill(freshDatabase, freshAgents, Pending);
         Analyze(freshConnection);
-        Report(backend, $"after {rows:N0} processed, no retention", ClaimAndAck(freshDatabase, freshAgents, Claims), baseline);
+        Report(backend, $"{Pending:N0} pending after {rows:N0} processed, no retention", ClaimAndAck(freshDatabase, freshAgents, Claims), baseline);
 
         var retention = AgentHiveSchema.Workload.Retention.Single(r => r.Table == "agent_messages");
         var pruned = WorkloadMaintenance.Prune(freshConnection, retention, 5000, keep: TimeSpan.Zero);

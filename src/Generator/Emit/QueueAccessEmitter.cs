@@ -176,7 +176,7 @@ internal static class QueueAccessEmitter
         w.Line();
     }
 
-    /// <summary>The database class's property per queue accessor (a part of that partial class).</summary>
+    /// <summary>The database class's property per queue and memory accessor (a part of that partial class).</summary>
     public static string EmitDatabasePart(SchemaModel schema)
     {
         var w = new SourceWriter().Header(schema.Namespace);
@@ -189,6 +189,18 @@ internal static class QueueAccessEmitter
             w.Line();
             w.Line($"/// <summary>Table '{table.Name}' as a queue: claim, ack, retry, extend.</summary>");
             w.Line($"public {type} {PropertyName(table)} => {field} ??= new {type}(this);");
+            w.Line();
+        }
+
+        foreach (var table in schema.Tables.Where(t => t.Memory is not null))
+        {
+            var type = $"global::{TableAccessEmitter.Namespace(schema)}.{MemoryAccessEmitter.ClassName(table)}";
+            var name = MemoryAccessEmitter.ClassName(table);
+            var field = "_" + char.ToLowerInvariant(name[0]) + name.Substring(1);
+            w.Line($"private {type}? {field};");
+            w.Line();
+            w.Line($"/// <summary>Table '{table.Name}' as memory: de-duplicated store and pruning.</summary>");
+            w.Line($"public {type} {name} => {field} ??= new {type}(this);");
             w.Line();
         }
 

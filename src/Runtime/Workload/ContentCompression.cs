@@ -37,6 +37,12 @@ public static class ContentCompression
         return compressed.Length < text.Length ? compressed : text;
     }
 
+    /// <summary>As <see cref="Compress"/>, passing null through.</summary>
+    public static string? CompressNullable(string? text, int threshold) => text is null ? null : Compress(text, threshold);
+
+    /// <summary>As <see cref="Decompress"/>, passing null through.</summary>
+    public static string? DecompressNullable(string? stored) => stored is null ? null : Decompress(stored);
+
     /// <summary>The text a stored value holds: decompressed when it carries the marker, else as stored.</summary>
     public static string Decompress(string stored)
     {

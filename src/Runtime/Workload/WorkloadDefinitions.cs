@@ -94,6 +94,10 @@ public sealed record WorkloadCatalog(
             .Select(p => (WorkloadCatalog)p!.GetValue(null)!)
             .FirstOrDefault() ?? Empty;
 
+    /// <summary>The memory declaration of <paramref name="table"/>.</summary>
+    public MemoryDefinition MemoryOf(string table) =>
+        Memory.FirstOrDefault(m => m.Table == table) ?? throw new ArgumentException($"Table '{table}' declares no memory.", nameof(table));
+
     /// <summary>The queue of <paramref name="table"/>.</summary>
     public QueueDefinition Queue(string table) =>
         Queues.FirstOrDefault(q => q.Table == table) ?? throw new ArgumentException($"Table '{table}' is not declared a queue.", nameof(table));

@@ -226,6 +226,28 @@ public abstract class RetentionContract : IDisposable
         Assert.Equal("short", ContentCompression.Decompress(Strings($"SELECT content FROM memory_snapshots WHERE id = {small}").Single()));
     }
 
+    [Fact]
+    public void Generated_data_access_compresses_declared_content_and_reads_it_back_plain()
+    {
+        var agent = Agent("a");
+        var session = Session(agent);
+        var large = string.Join("\n", Enumerable.Range(0, 2000).Select(i => $"observation {i % 50}: the build is green"));
+        using var connection = Database.Open();
+        using var database = new global::AgentHive.AgentHiveDatabase(connection);
+
+        var inserted = database.MemorySnapshots.Insert(Snapshot(agent, session, large, 0.5));
+        var stored = database.MemorySnapshotMemory.StoreOrTouch(Snapshot(agent, session, large + " again", 0.5));
+        var touched = database.MemorySnapshotMemory.StoreOrTouch(Snapshot(agent, session, large, 0.9));
+
+        Assert.Equal(inserted, touched);
+        Assert.NotEqual(inserted, stored);
+        Assert.Equal(large, database.MemorySnapshots.Get(inserted)!.Content);
+        Assert.Equal(large + " again", database.MemorySnapshots.Get(stored)!.Content);
+        Assert.Equal(0.9, database.MemorySnapshots.Get(inserted)!.ImportanceScore);
+        Assert.All(Strings("SELECT content FROM memory_snapshots"), raw => Assert.True(raw.StartsWith(ContentCompression.Marker, StringComparison.Ordinal) && raw.Length * 10 < large.Length, $"{raw.Length} characters stored"));
+        Assert.Equal(0, database.MemorySnapshotMemory.Prune());
+    }
+
     private static MemorySnapshot Snapshot(long agent, long session, string content, double importance) => new()
     {
         AgentId = agent,
