@@ -23,6 +23,9 @@ namespace AgentHive.Benchmarks.Queues;
 public static class ClaimLatency
 {
     private const int Recipients = 100;
+
+    // Databases this run created on the PostgreSQL server, dropped at the end.
+    private static readonly List<string> Created = new();
     private const int Claims = 1000;
     private const int Pending = 50_000;
 
@@ -43,6 +46,13 @@ public static class ClaimLatency
         finally
         {
             Directory.Delete(folder, recursive: true);
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            foreach (var name in Created)
+            {
+                using var connection = new Npgsql.NpgsqlConnection(postgres);
+                connection.Open();
+                Execute(connection, $"DROP DATABASE {name} WITH (FORCE)");
+            }
         }
     }
 
@@ -185,6 +195,7 @@ public static class ClaimLatency
     private static DatabaseOptions PostgresDatabase(string admin)
     {
         var name = "agenthive_claims_" + Guid.NewGuid().ToString("N");
+        Created.Add(name);
         using (var connection = new Npgsql.NpgsqlConnection(admin))
         {
             connection.Open();
