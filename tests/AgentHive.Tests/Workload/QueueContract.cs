@@ -246,24 +246,24 @@ public abstract class QueueContract : IDisposable
         var recipient = Agent("a");
         var id = Message(recipient, 5, 10, correlation: "flaky");
         using var connection = OpenConsumer();
-        var client = Client(new QueueOptions { MaxAttempts = 3, BackoffBase = TimeSpan.FromMilliseconds(300), BackoffMax = TimeSpan.FromMilliseconds(400) });
+        var client = Client(new QueueOptions { MaxAttempts = 3, BackoffBase = TimeSpan.FromMilliseconds(1000), BackoffMax = TimeSpan.FromMilliseconds(1500) });
 
         var outcomes = new List<RetryOutcome>();
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            var claimed = Single(() => client.Claim(connection, "worker", 1), TimeSpan.FromSeconds(3));
+            var claimed = Single(() => client.Claim(connection, "worker", 1), TimeSpan.FromSeconds(10));
             Assert.Equal((id, attempt), (claimed.Id, claimed.Attempts));
             outcomes.Add(client.Retry(connection, id, "worker"));
             if (attempt < 3)
             {
-                // Not visible again before the backoff (300 ms, then 400 ms: doubled, capped).
+                // Not visible again before the backoff (1 s, then 1.5 s: doubled, capped).
                 Assert.Empty(client.Claim(connection, "worker", 1));
             }
         }
 
         Assert.Equal(new[] { RetryOutcome.Retried, RetryOutcome.Retried, RetryOutcome.DeadLettered }, outcomes);
         Assert.Equal(1, Database.Scalar($"SELECT COUNT(*) FROM agent_messages WHERE id = {id} AND status = 'failed' AND lease_owner IS NULL"));
-        Thread.Sleep(500);
+        Thread.Sleep(1600);
         Assert.Empty(client.Claim(connection, "worker", 1));
         Assert.Equal(RetryOutcome.LeaseLost, client.Retry(connection, id, "worker"));
     }
