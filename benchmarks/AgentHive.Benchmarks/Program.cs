@@ -8,7 +8,8 @@ namespace AgentHive.Benchmarks;
 /// Run in Release: <c>dotnet run -c Release --project benchmarks/AgentHive.Benchmarks -- --job short --inProcess --filter *</c>.
 /// <c>-- online [rows]</c> instead measures how long an application writer waits while each kind of
 /// generated change runs on a populated PostgreSQL table (see <see cref="OnlineMigrationMeasurement"/>);
-/// <c>-- writers</c> runs the many-writers measurement (<see cref="ManyWriters.ManyWritersBenchmark"/>).
+/// <c>-- writers</c> runs the many-writers measurement (<see cref="ManyWriters.ManyWritersBenchmark"/>);
+/// <c>-- claims</c> the claim-latency measurement (<see cref="Queues.ClaimLatency"/>).
 /// </summary>
 public static class Program
 {
@@ -22,6 +23,10 @@ public static class Program
                 return ManyWriters.ManyWritersBenchmark.Run(args);
             case "writers-child":
                 return ManyWriters.ManyWritersBenchmark.RunChild(args);
+            case "claims":
+                // Claim latency is measured in one run with percentiles: see Queues/ClaimLatency.cs.
+                Queues.ClaimLatency.Run(args[1..]);
+                return 0;
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
                 return 0;

@@ -1,3 +1,4 @@
+using System.Linq;
 using AgentHive.Generator.Emit;
 using AgentHive.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -61,6 +62,27 @@ public sealed class SchemaGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(model.Combine(hasFluentMigrator), static (spc, input) => Emit(spc, input.Left, input.Right));
         context.RegisterSourceOutput(model.Combine(paths), static (spc, input) => EmitProject(spc, input.Left, input.Right));
         context.RegisterSourceOutput(model.Combine(hasRuntime), static (spc, input) => EmitDataAccess(spc, input.Left, input.Right));
+
+        // Queues, retention and memory run through the runtime's workload types, in the same assembly.
+        context.RegisterSourceOutput(model.Combine(hasRuntime), static (spc, input) =>
+        {
+            if (input.Left?.Current is { } schema && input.Right && WorkloadEmitter.HasWork(schema))
+            {
+                spc.AddSource($"{schema.Namespace}.{schema.TypeName}.Workload.g.cs", WorkloadEmitter.Emit(schema));
+                var firstSlot = DatabaseEmitter.Slots(schema).Count - QueueAccessEmitter.StatementCount(schema);
+                foreach (var (table, slot) in QueueAccessEmitter.Queues(schema, firstSlot))
+                {
+                    spc.AddSource($"{TableAccessEmitter.Namespace(schema)}.{QueueAccessEmitter.ClassName(table)}.g.cs", QueueAccessEmitter.Emit(schema, table, slot));
+                }
+
+                foreach (var table in schema.Tables.Where(t => t.Memory is not null))
+                {
+                    spc.AddSource($"{TableAccessEmitter.Namespace(schema)}.{MemoryAccessEmitter.ClassName(table)}.g.cs", MemoryAccessEmitter.Emit(schema, table));
+                }
+
+                spc.AddSource($"{schema.Namespace}.{DatabaseEmitter.ClassName(schema)}.Workload.g.cs", QueueAccessEmitter.EmitDatabasePart(schema));
+            }
+        });
     }
 
     private static void EmitDataAccess(SourceProductionContext context, HistoryModel? history, bool hasRuntime)

@@ -333,6 +333,35 @@ public static class DiagnosticDescriptors
         "Version {0} renames {1} '{2}' to '{3}': application instances still running version {4} use the old name and fail from the moment the upgrade commits. " +
         "Safer for a rolling deploy: add '{3}' as a new {1}, write both and backfill it, move every reader over, and drop '{2}' in a later version.");
 
+    // AH0100-AH0109: workload declarations (queue, retention, memory).
+    public static readonly DiagnosticDescriptor WorkloadColumn = Error("AH0100",
+        "Workload declaration names an unsuitable column",
+        "The {0} of table '{1}' needs {2} column '{3}' to be {4}. {5}");
+
+    public static readonly DiagnosticDescriptor QueueStateNotInEnum = Error("AH0101",
+        "Queue state is not a value of the state column's enum",
+        "'{0}' is not a value of enum '{1}', so the {2} of table '{3}' cannot use it. Use one of: {4}.");
+
+    public static readonly DiagnosticDescriptor QueueStateRoles = Error("AH0102",
+        "Queue states overlap or miss a role",
+        "The queue of table '{0}': {1}. {2}");
+
+    public static readonly DiagnosticDescriptor QueueTransitionMissing = Error("AH0103",
+        "State machine forbids a move the queue makes",
+        "The queue of table '{0}' moves '{1}' from '{2}' to '{3}' ({4}), which the state machine of '{0}.{1}' does not allow. Add '{3}' to the transitions from '{2}'.");
+
+    public static readonly DiagnosticDescriptor InvalidDuration = Error("AH0104",
+        "Not a duration",
+        "'{0}' is not a valid duration for {1}. Write a whole number with a unit: 500ms, 30s, 5m, 2h or 7d{2}.");
+
+    public static readonly DiagnosticDescriptor DeduplicationNeedsUniqueIndex = Error("AH0105",
+        "De-duplication without a unique index",
+        "The memory of table '{0}' de-duplicates on ({1}) but no unique index or constraint covers exactly those columns. Add one (an index with unique: true and columns [{1}]), so two rows with the same owner and hash cannot exist.");
+
+    public static readonly DiagnosticDescriptor WorkloadSetting = Error("AH0106",
+        "Workload setting out of range",
+        "'{0}' is not a valid value for {1} of table '{2}'. Expected {3}.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -4,7 +4,7 @@ using AgentHive.Generator.Model;
 namespace AgentHive.Generator.Dialects;
 
 /// <summary>Everything that differs between the SQL of two backends, and nothing else.</summary>
-public interface ISqlDialect
+public partial interface ISqlDialect
 {
     /// <summary>The start of the FluentMigrator processor's database type this dialect serves.</summary>
     string MigratorDatabaseType { get; }

@@ -5,7 +5,7 @@ using AgentHive.Generator.Model;
 namespace AgentHive.Generator.Dialects;
 
 /// <summary>PostgreSQL: native boolean, timestamptz, jsonb and bytea; ids are identity columns; rules are plpgsql triggers.</summary>
-public sealed class PostgresDialect : ISqlDialect
+public sealed partial class PostgresDialect : ISqlDialect
 {
     public static readonly PostgresDialect Instance = new();
 

@@ -9,7 +9,7 @@ namespace AgentHive.Generator.Dialects;
 /// UTC text of one fixed width (sortable, comparable with =), JSON is text checked by json_valid; rules
 /// beyond CHECK are triggers. Every statement parses on SQLite 3.37.2, so older shells open the file.
 /// </summary>
-public sealed class SqliteDialect : ISqlDialect
+public sealed partial class SqliteDialect : ISqlDialect
 {
     /// <summary>The SQL this generator writes.</summary>
     public static readonly SqliteDialect Instance = new(legacy: false);

@@ -178,6 +178,8 @@ public static class PostgresPlanner
                 }
             }
 
+            statements.AddRange(StorageChanges(pair.Renamed, pair.Target));
+
             if (pair.TriggersChanged)
             {
                 statements.AddRange(Dialect.Triggers(pair.Target));
@@ -215,6 +217,24 @@ public static class PostgresPlanner
         yield return $"ALTER TABLE {table} VALIDATE CONSTRAINT {check}";
         yield return $"ALTER TABLE {table} ALTER COLUMN {name} SET NOT NULL";
         yield return $"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {check}";
+    }
+
+    /// <summary>ALTER TABLE SET / RESET for storage parameters (autovacuum, fillfactor) that differ between the versions.</summary>
+    private static IEnumerable<string> StorageChanges(TableModel source, TableModel target)
+    {
+        var before = Dialect.StorageParameters(source);
+        var after = Dialect.StorageParameters(target);
+        var set = after.Where(p => !before.Contains(p)).ToList();
+        var reset = before.Where(p => after.All(a => a.Key != p.Key)).ToList();
+        if (set.Count > 0)
+        {
+            yield return $"ALTER TABLE {SqlText.Quote(target.Name)} SET ({string.Join(", ", set.Select(p => $"{p.Key} = {p.Value}"))})";
+        }
+
+        if (reset.Count > 0)
+        {
+            yield return $"ALTER TABLE {SqlText.Quote(target.Name)} RESET ({string.Join(", ", reset.Select(p => p.Key))})";
+        }
     }
 
     // steps: where online steps go (null: classic form). batch: backfills of this table may run in batches

@@ -24,7 +24,8 @@ internal static class DatabaseEmitter
             next += TableAccessEmitter.StatementCount(table);
         }
 
-        return (first, next);
+        // Queue accessors take the slots after every table's.
+        return (first, next + QueueAccessEmitter.StatementCount(schema));
     }
 
     public static string Emit(SchemaModel schema, int firstQuerySlot)

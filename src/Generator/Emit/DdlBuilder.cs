@@ -32,8 +32,12 @@ public static class DdlBuilder
     {
         var lines = table.Columns.Select(column => ColumnDefinition(table, column, dialect)).ToList();
         lines.AddRange(Constraints(table, dialect).Where(c => !c.Inline).Select(c => $"CONSTRAINT {SqlText.Quote(c.Name)} {c.Clause}"));
-        return $"CREATE TABLE {SqlText.Quote(nameOverride ?? table.Name)} (\n    {string.Join(",\n    ", lines)}\n){dialect.TableOptions}";
+        return $"CREATE TABLE {SqlText.Quote(nameOverride ?? table.Name)} (\n    {string.Join(",\n    ", lines)}\n){dialect.TableOptions}{StorageClause(dialect.StorageParameters(table))}";
     }
+
+    /// <summary>The WITH clause of CREATE TABLE for storage parameters; empty for none.</summary>
+    public static string StorageClause(IReadOnlyList<KeyValuePair<string, string>> parameters) =>
+        parameters.Count == 0 ? string.Empty : $" WITH ({string.Join(", ", parameters.Select(p => $"{p.Key} = {p.Value}"))})";
 
     /// <summary>A column as CREATE TABLE and ADD COLUMN write it.</summary>
     public static string ColumnDefinition(TableModel table, ColumnModel column, ISqlDialect dialect)

@@ -104,7 +104,7 @@ internal static class TableAccessEmitter
         {
             var autoUpdated = table.AutoUpdateColumns.Select(c => c.Name).ToList();
             var note = autoUpdated.Count == 0 ? string.Empty : $" The database sets {string.Join(", ", autoUpdated)} itself.";
-            var bindRow = DataSql.UpdateColumns(table).Select(c => Bind(schema, c, "row." + c.PropertyName))
+            var bindRow = DataSql.UpdateColumns(table).Select(c => Bind(schema, c, CompressionHook.Write(table, c, "row." + c.PropertyName)))
                 .Concat(key.Select(c => Bind(schema, c, RowKey(table, c)))).ToList();
             Pair(w, schema, $"Updates every column but the key by primary key; false when no row has that key.{note}", "bool", "Update",
                 $"{entity} row", "row", "UpdateStatement", bindRow, Exec.Affected);
@@ -285,7 +285,7 @@ internal static class TableAccessEmitter
         for (var i = 0; i < table.Columns.Count; i++)
         {
             var column = table.Columns[i];
-            w.Line($"    {column.PropertyName} = {DataTypes.Read(schema, column.Kind, column.EnumName, column.Nullable, column.Scale, i.ToString(System.Globalization.CultureInfo.InvariantCulture))},");
+            w.Line($"    {column.PropertyName} = {CompressionHook.Read(table, column, DataTypes.Read(schema, column.Kind, column.EnumName, column.Nullable, column.Scale, i.ToString(System.Globalization.CultureInfo.InvariantCulture)))},");
         }
 
         w.Line("};");
@@ -299,7 +299,7 @@ internal static class TableAccessEmitter
         for (var i = 0; i < table.Columns.Count; i++)
         {
             var column = table.Columns[i];
-            w.Line($"    {column.PropertyName} = {DataTypes.Read(schema, column.Kind, column.EnumName, column.Nullable, column.Scale, $"ordinals[{i}]")},");
+            w.Line($"    {column.PropertyName} = {CompressionHook.Read(table, column, DataTypes.Read(schema, column.Kind, column.EnumName, column.Nullable, column.Scale, $"ordinals[{i}]"))},");
         }
 
         w.Line("};");
@@ -323,7 +323,7 @@ internal static class TableAccessEmitter
         w.Open($"public override void Write({entity} row, {DataTypes.Runtime}.RowWriter writer, bool withId)");
         foreach (var column in table.Columns)
         {
-            var line = DataTypes.Write(schema, "writer", column.Kind, column.EnumName, column.Nullable || column.Kind == ColumnKind.Id, column.Scale, "row." + column.PropertyName);
+            var line = DataTypes.Write(schema, "writer", column.Kind, column.EnumName, column.Nullable || column.Kind == ColumnKind.Id, column.Scale, CompressionHook.Write(table, column, "row." + column.PropertyName));
             if (column.Kind == ColumnKind.Id && identity)
             {
                 w.Open("if (withId)");

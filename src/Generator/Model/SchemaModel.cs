@@ -40,7 +40,10 @@ public sealed record TableModel(
     EquatableArray<CheckModel> Checks,
     EquatableArray<IndexModel> Indexes,
     EquatableArray<StateMachineModel> StateMachines,
-    string? RenamedFrom = null)
+    string? RenamedFrom = null,
+    QueueModel? Queue = null,
+    RetentionModel? Retention = null,
+    MemoryModel? Memory = null)
 {
     /// <summary>Columns the database sets to the current time on every update.</summary>
     public System.Collections.Generic.IEnumerable<ColumnModel> AutoUpdateColumns => System.Linq.Enumerable.Where(Columns, c => c.AutoUpdate);

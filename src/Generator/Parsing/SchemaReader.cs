@@ -6,12 +6,12 @@ using AgentHive.Generator.Model;
 namespace AgentHive.Generator.Parsing;
 
 /// <summary>Shapes the YAML tree into <see cref="SchemaSyntax"/>, reporting structural mistakes.</summary>
-public static class SchemaReader
+public static partial class SchemaReader
 {
     private static readonly string[] RootKeys = { "schema", "namespace", "version", "description", "enums", "tables", "allowDataLoss", "steps", "queries" };
     private static readonly string[] EnumKeys = { "typeName", "values", "description", "valueMap" };
     private static readonly string[] TableKeys =
-        { "entity", "description", "columns", "primaryKey", "unique", "indexes", "checks", "stateMachines", "renamedFrom" };
+        { "entity", "description", "columns", "primaryKey", "unique", "indexes", "checks", "stateMachines", "renamedFrom", "queue", "retention", "memory" };
     private static readonly string[] DataLossKeys = { "up", "down" };
     private static readonly string[] StepKeys = { "name", "phase", "sql", "sqlite", "postgres" };
     private static readonly string[] ColumnKeys =
@@ -46,7 +46,7 @@ public static class SchemaReader
         return new Reader(diagnostics).ReadRoot(root);
     }
 
-    private sealed class Reader
+    private sealed partial class Reader
     {
         private readonly List<DiagnosticInfo> _diagnostics;
 
@@ -180,6 +180,9 @@ public static class SchemaReader
                         case "indexes": ReadIndexes(tableValue, table, context); break;
                         case "checks": ReadChecks(tableValue, table, context); break;
                         case "stateMachines": ReadStateMachines(tableValue, table, context); break;
+                        case "queue": table.Queue = ReadSettings(tableKey, tableValue, key.Value); break;
+                        case "retention": table.Retention = ReadSettings(tableKey, tableValue, key.Value); break;
+                        case "memory": table.Memory = ReadSettings(tableKey, tableValue, key.Value); break;
                     }
                 }
 

@@ -68,6 +68,9 @@ public sealed class TableSyntax
     public List<IndexSyntax> Indexes { get; } = new();
     public List<CheckSyntax> Checks { get; } = new();
     public List<StateMachineSyntax> StateMachines { get; } = new();
+    public SettingsSyntax? Queue { get; set; }
+    public SettingsSyntax? Retention { get; set; }
+    public SettingsSyntax? Memory { get; set; }
 }
 
 public sealed class ColumnSyntax

@@ -48,6 +48,9 @@ public sealed partial class SchemaValidator
         public List<StateMachineModel> StateMachines { get; } = new();
         public Dictionary<string, LocationInfo> ForeignKeyLocations { get; } = new(StringComparer.Ordinal);
         public string? RenamedFrom { get; set; }
+        public QueueModel? Queue { get; set; }
+        public RetentionModel? Retention { get; set; }
+        public MemoryModel? Memory { get; set; }
 
         public bool HasColumn(string name) => Column(name) is not null;
 
@@ -64,6 +67,9 @@ public sealed partial class SchemaValidator
             Checks.ToEquatableArray(),
             Indexes.Select(i => i.Model).ToEquatableArray(),
             StateMachines.ToEquatableArray(),
-            RenamedFrom);
+            RenamedFrom,
+            Queue,
+            Retention,
+            Memory);
     }
 }

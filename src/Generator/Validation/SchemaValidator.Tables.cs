@@ -88,6 +88,7 @@ public sealed partial class SchemaValidator
         BuildIndexes(table);
         BuildChecks(table, enums);
         BuildStateMachines(table, enums);
+        BuildWorkload(table, enums);
         return table;
     }
 }

@@ -22,7 +22,7 @@ namespace AgentHive.Runtime.CommandLine;
 /// corruption, 5 up or down refused because the database's history does not match this build,
 /// 6 check-queries found a declared query whose plan breaks its expectations.
 /// </summary>
-public static class SchemaCommandLine
+public static partial class SchemaCommandLine
 {
     /// <summary>Exit code: success (<c>verify</c>: the database is clean).</summary>
     public const int Success = 0;
@@ -195,7 +195,7 @@ public static class SchemaCommandLine
             "Explain every query declared in the schema on the configured database: fail where a plan scans a table it must not or misses an index it must use; warn about indexes no query uses");
         checkQueries.SetAction(parse => Execute(parse, common, (migrator, report) => CheckQueries(migrator, report, common.SchemaAssembly)));
 
-        foreach (var command in new[] { up, down, status, script, verify, baseline, schema, checkQueries })
+        foreach (var command in new[] { up, down, status, script, verify, baseline, schema, checkQueries, MaintainCommand(common) })
         {
             parent.Subcommands.Add(command);
         }

@@ -61,11 +61,14 @@ public sealed class SchemaSnapshot
         var s = schemaName.Replace("'", "''");
         var ns = $"(SELECT oid FROM pg_namespace WHERE nspname = '{s}')";
         string Clean(string text) => Normalize(text.Replace($"\"{schemaName}\".", string.Empty).Replace($"{schemaName}.", string.Empty));
-        foreach (var row in Rows(connection, $"SELECT table_name FROM information_schema.tables WHERE table_schema = '{s}' AND table_type = 'BASE TABLE'"))
+        // A table's definition is its storage parameters (autovacuum, fillfactor), which the schema sets on queue tables.
+        foreach (var row in Rows(connection,
+                     $"SELECT t.table_name, coalesce((SELECT array_to_string(array(SELECT o FROM unnest(c.reloptions) o ORDER BY o), ', ') FROM pg_class c WHERE c.relname = t.table_name AND c.relnamespace = {ns}), '') " +
+                     $"FROM information_schema.tables t WHERE t.table_schema = '{s}' AND t.table_type = 'BASE TABLE'"))
         {
             if (!IsBookkeeping(row[0]))
             {
-                objects.Add(new SchemaObject("table", row[0], string.Empty));
+                objects.Add(new SchemaObject("table", row[0], row[1].Length == 0 ? string.Empty : $"WITH ({row[1]})"));
             }
         }
 

@@ -35,6 +35,33 @@ public static class AgentHiveServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Adds the hosted service that runs lease expiry, retention and memory pruning for the workload
+    /// declarations compiled into <paramref name="schemaAssembly"/>, on the schedule of <c>AgentHive:Maintenance</c>.
+    /// Call <see cref="AddAgentHiveDatabase"/> first: it runs after the schema is migrated.
+    /// </summary>
+    public static IServiceCollection AddAgentHiveMaintenance(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Assembly schemaAssembly,
+        Action<WorkloadMaintenanceOptions>? configure = null)
+    {
+        services.AddSingleton(Workload.WorkloadCatalog.Load(schemaAssembly));
+        services.AddSingleton<WorkloadMaintenanceStatus>();
+        var options = services.AddOptions<WorkloadMaintenanceOptions>().Bind(configuration.GetSection(WorkloadMaintenanceOptions.SectionName));
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.AddHostedService<WorkloadMaintenanceService>();
+        return services;
+    }
+
+    /// <summary>Adds a health check named <c>agenthive-maintenance</c> reporting the last run of each maintenance job.</summary>
+    public static IHealthChecksBuilder AddAgentHiveMaintenance(this IHealthChecksBuilder builder, string name = "agenthive-maintenance") =>
+        builder.AddCheck<WorkloadMaintenanceHealthCheck>(name, HealthStatus.Unhealthy, new[] { "database", "maintenance" });
+
     /// <summary>Adds a health check named <c>agenthive-schema</c> reporting the schema version and drift.</summary>
     public static IHealthChecksBuilder AddAgentHiveSchema(this IHealthChecksBuilder builder, string name = "agenthive-schema") =>
         builder.AddCheck<SchemaHealthCheck>(name, HealthStatus.Unhealthy, new[] { "database", "schema" });

@@ -445,7 +445,7 @@ public abstract class AgentHiveDataContract : IDisposable
         var agent = NewAgent();
         var session = Db.ContextSessions.Insert(new ContextSession { AgentId = agent, ContextWindowTokens = 1000 });
         Db.MemorySnapshots.InsertMany(new[] { 0.1, 0.9, 0.5 }
-            .Select(score => new MemorySnapshot { SessionId = session, AgentId = agent, MemoryType = MemoryType.Semantic, Content = $"m{score}", ContentHash = "h", ImportanceScore = score })
+            .Select(score => new MemorySnapshot { SessionId = session, AgentId = agent, MemoryType = MemoryType.Semantic, Content = $"m{score}", ContentHash = $"h{score}", ImportanceScore = score })
             .ToList());
         Db.Events.InsertMany(new[]
         {

@@ -1,0 +1,26 @@
+using System.Collections.Generic;
+using AgentHive.Generator.Model;
+
+namespace AgentHive.Generator.Dialects;
+
+// What differs between the backends for queues, retention and memory pruning.
+public partial interface ISqlDialect
+{
+    /// <summary>Storage parameters CREATE TABLE gives the table, in order; none where the backend has no such thing.</summary>
+    IReadOnlyList<KeyValuePair<string, string>> StorageParameters(TableModel table);
+
+    /// <summary>The current time, in the form the backend stores a timestamp in.</summary>
+    string CurrentTimestamp { get; }
+
+    /// <summary>The current time plus (or minus, when negative) an integer expression of milliseconds.</summary>
+    string TimestampPlus(string milliseconds);
+
+    /// <summary>Appended to a subquery that picks rows to change: lets concurrent pickers pass each other's rows.</summary>
+    string SkipLocked { get; }
+
+    /// <summary>The smaller of two values.</summary>
+    string Least(string left, string right);
+
+    /// <summary>The larger of two values.</summary>
+    string Greatest(string left, string right);
+}

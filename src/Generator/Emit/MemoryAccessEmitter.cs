@@ -1,0 +1,40 @@
+using System.Linq;
+using AgentHive.Generator.Model;
+
+namespace AgentHive.Generator.Emit;
+
+/// <summary>One accessor per memory table on the generated database class: de-duplicated store and pruning.</summary>
+internal static class MemoryAccessEmitter
+{
+    private const string Workload = "global::" + WorkloadEmitter.RuntimeNamespace;
+
+    public static string ClassName(TableModel table) => table.EntityName + "Memory";
+
+    public static string Emit(SchemaModel schema, TableModel table)
+    {
+        var entity = $"global::{CSharpTypes.EntitiesNamespace(schema)}.{table.EntityName}";
+        var w = new SourceWriter().Header(TableAccessEmitter.Namespace(schema));
+        w.Summary($"Table '{table.Name}' as memory: stored once per owner and content, pruned by importance and use (declared in schema.yaml).");
+        w.Open($"public sealed class {ClassName(table)}");
+        w.Line($"private readonly {DataTypes.Runtime}.SchemaDatabase _database;");
+        w.Line();
+        w.Line($"internal {ClassName(table)}({DataTypes.Runtime}.SchemaDatabase database) => _database = database;");
+        w.Line();
+        w.Line("/// <summary>The memory declaration: limits and the statements of both backends.</summary>");
+        w.Line($"public static {Workload}.MemoryDefinition Definition {{ get; }} = global::{schema.Namespace}.{schema.TypeName}.Workload.MemoryOf({SourceWriter.Literal(table.Name)});");
+        if (table.Memory!.HashColumn is not null)
+        {
+            w.Line();
+            w.Line("/// <summary>Stores <paramref name=\"row\"/>, or touches the row its owner stored with the same content hash (last use now, the higher importance); returns that row's id.</summary>");
+            w.Line($"public long StoreOrTouch({entity} row) =>");
+            w.Line($"    {Workload}.MemoryStore.StoreOrTouch(_database.Connection, Definition, row.AddInsertParameters, _database.Transaction);");
+        }
+
+        w.Line();
+        w.Line("/// <summary>Prunes memories beyond each owner's most important and unimportant ones no longer used; what maintenance runs on a schedule.</summary>");
+        w.Line($"public long Prune(int batchSize = {Workload}.WorkloadMaintenance.DefaultBatchSize) =>");
+        w.Line($"    {Workload}.WorkloadMaintenance.PruneMemory(_database.Connection, Definition, batchSize).Rows;");
+        w.Close();
+        return w.ToString();
+    }
+}

@@ -1,0 +1,41 @@
+using System;
+using System.Collections.Generic;
+using AgentHive.Runtime.Configuration;
+using AgentHive.Runtime.Data;
+
+namespace AgentHive.Runtime.Workload;
+
+/// <summary>What generated queue accessors share: the claim's write transaction and the outcome of a retry.</summary>
+public static class DatabaseQueue
+{
+    /// <summary>
+    /// Runs a claim in <paramref name="database"/>'s transaction, or on SQLite in an immediate transaction of
+    /// its own (its UPDATE reads before it writes); on PostgreSQL one statement is its own transaction.
+    /// <paramref name="claim"/> prepares its command inside, so the command runs in that transaction.
+    /// </summary>
+    public static List<T> Claim<T>(SchemaDatabase database, Func<List<T>> claim, Comparison<T> order)
+    {
+        var own = database.Transaction is null && database.Backend.Provider == DatabaseProvider.Sqlite ? database.BeginTransaction() : null;
+        try
+        {
+            var rows = claim();
+            own?.Commit();
+            // RETURNING gives rows in no promised order: put the batch back in claim order.
+            rows.Sort(order);
+            return rows;
+        }
+        finally
+        {
+            own?.Dispose();
+        }
+    }
+
+    /// <summary>The outcome of a retry statement that returned <paramref name="state"/> (null: no row, the lease was lost).</summary>
+    public static RetryOutcome Outcome(object? state, string deadState) =>
+        state is null or DBNull ? RetryOutcome.LeaseLost
+        : Equals(state, deadState) ? RetryOutcome.DeadLettered
+        : RetryOutcome.Retried;
+
+    /// <summary>Milliseconds of <paramref name="span"/>, as the statements take durations.</summary>
+    public static long Milliseconds(TimeSpan span) => WorkloadConnection.Milliseconds(span);
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Data.Common;
+using System.Diagnostics;
+using System.Threading;
+
+namespace AgentHive.Runtime.Workload;
+
+/// <summary>What one maintenance run did.</summary>
+/// <param name="Rows">Rows changed or deleted.</param>
+/// <param name="Batches">Transactions it took.</param>
+/// <param name="LongestBatch">The longest of them: about the longest a concurrent writer waited for it.</param>
+public sealed record MaintenanceResult(long Rows, int Batches, TimeSpan LongestBatch)
+{
+    /// <summary>Nothing done.</summary>
+    public static MaintenanceResult None { get; } = new(0, 0, TimeSpan.Zero);
+
+    /// <summary>Both runs together.</summary>
+    public MaintenanceResult Add(MaintenanceResult other) =>
+        new(Rows + other.Rows, Batches + other.Batches, LongestBatch > other.LongestBatch ? LongestBatch : other.LongestBatch);
+}
+
+/// <summary>
+/// The maintenance a workload declaration asks for: redelivering expired leases, retention and memory
+/// pruning. Each deletes or changes rows in bounded batches, each batch its own short transaction, and
+/// pauses between batches for as long as the last one took, so a concurrent writer waits at most about
+/// one batch (SQLite has one write lock for the whole file).
+/// </summary>
+public static class WorkloadMaintenance
+{
+    /// <summary>Rows per batch unless told otherwise.</summary>
+    public const int DefaultBatchSize = 500;
+
+    /// <summary>Gives back rows of <paramref name="queue"/> whose lease ran out, claimable at once; rows past their last attempt go to the dead state.</summary>
+    public static MaintenanceResult ReleaseExpired(DbConnection connection, QueueDefinition queue, int batchSize = DefaultBatchSize, QueueOptions? options = null,
+        CancellationToken cancellationToken = default) =>
+        Batches(connection, batchSize, cancellationToken, command =>
+        {
+            command.CommandText = queue.Statements.For(connection).ReleaseExpired;
+            command.Add("@max_attempts", options?.MaxAttempts ?? queue.MaxAttempts);
+        });
+
+    /// <summary>Deletes rows of <paramref name="retention"/>'s table older than its keep (or <paramref name="keep"/>); returns how many.</summary>
+    public static MaintenanceResult Prune(DbConnection connection, RetentionDefinition retention, int batchSize = DefaultBatchSize, TimeSpan? keep = null,
+        CancellationToken cancellationToken = default) =>
+        Batches(connection, batchSize, cancellationToken, command =>
+        {
+            command.CommandText = retention.Prune.For(connection);
+            command.Add("@keep_ms", WorkloadConnection.Milliseconds(keep ?? retention.Keep));
+        });
+
+    /// <summary>
+    /// Prunes memories: beyond the top <see cref="MemoryDefinition.KeepTop"/> of each owner, and below
+    /// <see cref="MemoryDefinition.DropBelow"/> once unused for <see cref="MemoryDefinition.UnusedFor"/>; returns how many.
+    /// </summary>
+    public static MaintenanceResult PruneMemory(DbConnection connection, MemoryDefinition memory, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
+    {
+        var total = MaintenanceResult.None;
+        if (memory.PruneBeyondTop is { } beyondTop && memory.KeepTop is { } keepTop)
+        {
+            total = total.Add(Batches(connection, batchSize, cancellationToken, command =>
+            {
+                command.CommandText = beyondTop.For(connection);
+                command.Add("@keep_top", keepTop);
+            }));
+        }
+
+        if (memory.PruneUnimportant is { } unimportant && memory.DropBelow is { } below)
+        {
+            total = total.Add(Batches(connection, batchSize, cancellationToken, command =>
+            {
+                command.CommandText = unimportant.For(connection);
+                command.Add("@drop_below", below).Add("@unused_ms", WorkloadConnection.Milliseconds(memory.UnusedFor));
+            }));
+        }
+
+        return total;
+    }
+
+    internal static void AddRetryParameters(DbCommand command, QueueDefinition queue, QueueOptions options) =>
+        command.Add("@max_attempts", options.MaxAttempts ?? queue.MaxAttempts)
+            .Add("@backoff_base_ms", WorkloadConnection.Milliseconds(options.BackoffBase ?? queue.BackoffBase))
+            .Add("@backoff_max_ms", WorkloadConnection.Milliseconds(options.BackoffMax ?? queue.BackoffMax));
+
+    private static MaintenanceResult Batches(DbConnection connection, int batchSize, CancellationToken cancellationToken, Action<DbCommand> prepare)
+    {
+        if (batchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "A batch holds at least one row.");
+        }
+
+        long total = 0;
+        var batches = 0;
+        var longest = TimeSpan.Zero;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var watch = Stopwatch.StartNew();
+            var changed = WorkloadConnection.InWriteTransaction(connection, null, tx =>
+            {
+                using var command = WorkloadConnection.Command(connection, tx, string.Empty);
+                prepare(command);
+                command.Add("@limit", batchSize);
+                return command.ExecuteNonQuery();
+            });
+            total += changed;
+            batches++;
+            longest = watch.Elapsed > longest ? watch.Elapsed : longest;
+            if (changed < batchSize)
+            {
+                break;
+            }
+
+            // Let writers that queued behind this batch in before the next one takes the lock again.
+            cancellationToken.WaitHandle.WaitOne(watch.Elapsed);
+        }
+
+        return new MaintenanceResult(total, batches, longest);
+    }
+}

@@ -1,0 +1,140 @@
+using System;
+using System.Linq;
+using Xunit;
+
+namespace AgentHive.Tests.Generator;
+
+/// <summary>Queue, retention and memory declarations: each mistake reported at its place; a good one shapes the DDL.</summary>
+public partial class DiagnosticsTests
+{
+    private const string WorkloadColumns = """
+        version: 1
+        enums:
+          job_state: [queued, running, done, dead]
+        tables:
+          jobs:
+            columns:
+              id: id
+              state: { type: job_state, default: queued }
+              priority: { type: integer, default: 5 }
+              attempts: { type: integer, default: 0 }
+              lease_owner: { type: text, nullable: true }
+              lease_expires_at: { type: timestamp, nullable: true }
+              visible_at: { type: timestamp, nullable: true }
+              created_at: { type: timestamp, default: now }
+              owner_id: { type: bigint }
+              content_hash: { type: text }
+              importance: { type: real, default: 0.5 }
+
+        """;
+
+    private const string GoodQueue = """
+            queue:
+              state: state
+              claimable: [queued]
+              leased: [running]
+              acked: done
+              retry: queued
+              dead: dead
+              lease: 30s
+              order: [priority, created_at]
+
+        """;
+
+    public static TheoryData<string, string, string> WorkloadSchemas => new()
+    {
+        { "queue state not in the enum", "AH0101", Jobs(GoodQueue.Replace("claimable: [queued]", "claimable: [»queud]")) },
+        { "queue state plays two roles", "AH0102", Jobs(GoodQueue.Replace("leased: [running]", "leased: [queued]").Replace("    queue:", "    »queue:")) },
+        { "retry state is not claimable", "AH0102", Jobs(GoodQueue.Replace("retry: queued", "retry: »running")) },
+        { "state machine forbids the retry move", "AH0103", Jobs(GoodQueue.Replace("    queue:", "    »queue:") + """
+                stateMachines:
+                  state:
+                    initial: [queued]
+                    transitions:
+                      queued: [running]
+                      running: [done, dead]
+
+            """) },
+        { "lease that is not a duration", "AH0104", Jobs(GoodQueue.Replace("lease: 30s", "lease: »30 seconds")) },
+        { "queue state column is not an enum", "AH0100", Jobs(GoodQueue.Replace("state: state", "state: »priority")) },
+        { "lease owner column of the wrong type", "AH0100", Jobs(GoodQueue.Replace("      dead: dead", "      dead: dead\n      leaseOwner: »owner_id")) },
+        { "queue without a visible-at column", "AH0100", Jobs(GoodQueue.Replace("    queue:", "    »queue:")).Replace("      visible_at: { type: timestamp, nullable: true }\n", string.Empty) },
+        { "queue order names a missing column", "AH0016", Jobs(GoodQueue.Replace("order: [priority, created_at]", "order: [»prio, created_at]")) },
+        { "max attempts of zero", "AH0106", Jobs(GoodQueue.Replace("lease: 30s", "lease: 30s\n      maxAttempts: »0")) },
+        { "unknown queue key", "AH0005", Jobs(GoodQueue.Replace("lease: 30s", "»leaseTime: 30s")) },
+        { "retention time is not a timestamp", "AH0100", Jobs("""
+                retention:
+                  time: »priority
+                  keep: 7d
+
+            """) },
+        { "retention states not in the enum", "AH0101", Jobs(GoodQueue + """
+                retention:
+                  time: created_at
+                  keep: 7d
+                  states: [»finished]
+
+            """) },
+        { "de-duplication without a unique index", "AH0105", Jobs("""
+                memory:
+                  owner: owner_id
+                  importance: importance
+                  time: created_at
+                  keepTop: 100
+                  contentHash: »content_hash
+
+            """) },
+        { "memory without keepTop or dropBelow", "AH0006", Jobs("""
+                »memory:
+                  owner: owner_id
+                  importance: importance
+                  time: created_at
+
+            """) },
+    };
+
+    [Theory]
+    [MemberData(nameof(WorkloadSchemas))]
+    public void Bad_workload_declaration_reports_code_at_position(string why, string code, string markedSchema) =>
+        Bad_schema_reports_code_at_position(why, code, markedSchema);
+
+    [Fact]
+    public void A_queue_declaration_adds_its_claim_and_lease_indexes_lease_check_and_vacuum_settings()
+    {
+        var run = GeneratorHarness.Run(Jobs(GoodQueue + """
+                retention:
+                  time: created_at
+                  keep: 7d
+                  states: [done]
+
+            """));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        var schema = run.Sources.Single(s => s.Key.EndsWith("Schema.g.cs", StringComparison.Ordinal)).Value;
+        Assert.Contains("""CREATE INDEX ""ix_jobs_claim"" ON ""jobs"" (""priority"", ""created_at"") WHERE ""state"" = 'queued'""", schema);
+        Assert.Contains("""CREATE INDEX ""ix_jobs_lease"" ON ""jobs"" (""lease_expires_at"") WHERE ""state"" = 'running'""", schema);
+        Assert.Contains("""CREATE INDEX ""ix_jobs_retention"" ON ""jobs"" (""created_at"") WHERE ""state"" = 'done'""", schema);
+        Assert.Contains("""CONSTRAINT ""ck_jobs_lease"" CHECK (""state"" = 'running' OR (""lease_owner"" IS NULL AND ""lease_expires_at"" IS NULL))""", schema);
+        Assert.Contains(") WITH (autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000, fillfactor = 90)", schema);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(schema, "WITH \\(autovacuum"));
+    }
+
+    [Fact]
+    public void A_queue_reuses_a_declared_index_that_already_serves_its_claim()
+    {
+        var run = GeneratorHarness.Run(Jobs(GoodQueue + """
+                indexes:
+                  - name: ix_jobs_next
+                    columns: [priority, created_at]
+                    where: state = 'queued'
+
+            """));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        var schema = run.Sources.Single(s => s.Key.EndsWith("Schema.g.cs", StringComparison.Ordinal)).Value;
+        Assert.Contains("ix_jobs_next", schema);
+        Assert.DoesNotContain("ix_jobs_claim", schema);
+    }
+
+    private static string Jobs(string declarations) => WorkloadColumns + declarations.Replace("\n\n", "\n");
+}
