@@ -8,18 +8,18 @@ using AgentHive.Runtime.Workload;
 
 namespace AgentHive.Runtime.CommandLine;
 
-// 'maintain leases|retention|memory|all': what the hosted maintenance service runs, once.
+// 'maintain leases|retention|memory|statistics|all': what the hosted maintenance service runs, once.
 public static partial class SchemaCommandLine
 {
     private static Command MaintainCommand(CommonOptions common)
     {
         var job = new Argument<string>("job")
         {
-            Description = "leases (give back expired leases), retention (delete rows past their retention), memory (prune memories) or all",
+            Description = "leases (give back expired leases), retention (delete rows past their retention), memory (prune memories), statistics (refresh stale planner statistics) or all",
         };
-        job.AcceptOnlyFromAmong("leases", "retention", "memory", "all");
+        job.AcceptOnlyFromAmong("leases", "retention", "memory", "statistics", "all");
         var batch = new Option<int>("--batch") { Description = "Rows per batch; each batch is one short transaction", DefaultValueFactory = _ => WorkloadMaintenance.DefaultBatchSize };
-        var maintain = new Command("maintain", "Run the schema's workload maintenance once: lease expiry, retention or memory pruning");
+        var maintain = new Command("maintain", "Run the schema's maintenance once: lease expiry, retention, memory pruning or the planner-statistics refresh");
         maintain.Arguments.Add(job);
         maintain.Options.Add(batch);
         maintain.SetAction(parse => Maintain(parse, common, parse.GetValue(job)!, parse.GetValue(batch)));
@@ -47,7 +47,7 @@ public static partial class SchemaCommandLine
         }
 
         var jobs = job == "all"
-            ? new[] { MaintenanceJob.Leases, MaintenanceJob.Retention, MaintenanceJob.Memory }
+            ? Enum.GetValues<MaintenanceJob>()
             : new[] { Enum.Parse<MaintenanceJob>(job, ignoreCase: true) };
         try
         {
@@ -60,6 +60,12 @@ public static partial class SchemaCommandLine
 
             foreach (var item in reports)
             {
+                if (item.Job == MaintenanceJob.Statistics)
+                {
+                    report.Text($"statistics: refreshed in {item.Result.LongestBatch.TotalMilliseconds:F0} ms");
+                    continue;
+                }
+
                 report.Text($"{item.Job.ToString().ToLowerInvariant()} {item.Table}: {item.Result.Rows} rows in {item.Result.Batches} batches " +
                             $"(longest {item.Result.LongestBatch.TotalMilliseconds:F0} ms)");
             }

@@ -75,5 +75,7 @@ public sealed class WorkloadMaintenanceHealthCheck : IHealthCheck
         {
             yield return MaintenanceJob.Memory;
         }
+
+        yield return MaintenanceJob.Statistics;
     }
 }

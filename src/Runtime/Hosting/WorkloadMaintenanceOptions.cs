@@ -20,6 +20,9 @@ public sealed class WorkloadMaintenanceOptions
     /// <summary>How often memories are pruned.</summary>
     public TimeSpan MemoryEvery { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How often stale planner statistics are refreshed (SQLite <c>PRAGMA optimize</c>, PostgreSQL <c>VACUUM (ANALYZE)</c>).</summary>
+    public TimeSpan StatisticsEvery { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Rows per batch; each batch is one short transaction.</summary>
     public int BatchSize { get; set; } = 500;
 
@@ -28,6 +31,7 @@ public sealed class WorkloadMaintenanceOptions
     {
         Workload.MaintenanceJob.Leases => LeasesEvery,
         Workload.MaintenanceJob.Retention => RetentionEvery,
+        Workload.MaintenanceJob.Statistics => StatisticsEvery,
         _ => MemoryEvery,
     };
 }

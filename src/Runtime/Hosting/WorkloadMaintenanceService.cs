@@ -36,7 +36,7 @@ public sealed class WorkloadMaintenanceStatus
 }
 
 /// <summary>
-/// Runs lease expiry, retention and memory pruning on the schedule of <see cref="WorkloadMaintenanceOptions"/>,
+/// Runs lease expiry, retention, memory pruning and the planner-statistics refresh on the schedule of <see cref="WorkloadMaintenanceOptions"/>,
 /// logging what each run did; a failed run is logged and retried at the next interval.
 /// </summary>
 public sealed class WorkloadMaintenanceService : BackgroundService
@@ -67,7 +67,7 @@ public sealed class WorkloadMaintenanceService : BackgroundService
             return Task.CompletedTask;
         }
 
-        var jobs = new[] { MaintenanceJob.Leases, MaintenanceJob.Retention, MaintenanceJob.Memory }.Where(HasWork).ToList();
+        var jobs = Enum.GetValues<MaintenanceJob>().Where(HasWork).ToList();
         // Each job on its own loop and thread: a long retention run never delays lease expiry. The drivers'
         // calls are synchronous on SQLite, so the loops run on dedicated threads, not the thread pool.
         return Task.WhenAll(jobs.Select(job => Task.Factory.StartNew(() => Loop(job, stoppingToken), stoppingToken,
@@ -78,6 +78,7 @@ public sealed class WorkloadMaintenanceService : BackgroundService
     {
         MaintenanceJob.Leases => _catalog.Queues.Count > 0,
         MaintenanceJob.Retention => _catalog.Retention.Count > 0,
+        MaintenanceJob.Statistics => true,
         _ => _catalog.Memory.Count > 0,
     };
 

@@ -20,6 +20,12 @@ public enum MaintenanceJob
 
     /// <summary>Prune memories by importance and use.</summary>
     Memory,
+
+    /// <summary>
+    /// Refresh stale planner statistics (<see cref="Maintenance.PlannerStatistics.Optimize"/>), so plans stay on
+    /// the indexes the declared queries expect. Every schema has it, declarations or not.
+    /// </summary>
+    Statistics,
 }
 
 /// <summary>What one job did to one table.</summary>
@@ -74,6 +80,11 @@ public sealed class SchemaMaintenance
                     reports.Add(new(job, memory.Table, WorkloadMaintenance.PruneMemory(connection, memory, BatchSize, cancellationToken)));
                 }
 
+                break;
+            case MaintenanceJob.Statistics:
+                var started = System.Diagnostics.Stopwatch.StartNew();
+                Maintenance.PlannerStatistics.Optimize(connection, _options.ParsedProvider);
+                reports.Add(new(job, "*", new MaintenanceResult(0, 1, started.Elapsed)));
                 break;
         }
 

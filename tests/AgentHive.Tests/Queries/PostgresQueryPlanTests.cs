@@ -1,6 +1,7 @@
 using AgentHive.Runtime.Configuration;
 using AgentHive.Runtime.Maintenance;
 using AgentHive.Tests.Database;
+using AgentHive.Tests.Deployment;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -16,10 +17,10 @@ public sealed class PostgresQueryPlanTests : QueryPlanContract
 
     protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 
-    // What autovacuum's analyze does on its own schedule, run at once after the bulk load.
+    // The maintenance schedule's statistics job (what autovacuum's analyze does on its own schedule), run at once after the bulk load.
     protected override void RunStatisticsMaintenance()
     {
-        using var connection = Database.Open();
-        PlannerStatistics.Optimize(connection, DatabaseProvider.Postgres);
+        var run = DeployCli.Run(Database.Options, "maintain", "statistics");
+        Assert.True(run.Code == 0, run.Output + run.Error);
     }
 }

@@ -2,6 +2,7 @@ using AgentHive.Runtime.Configuration;
 using AgentHive.Runtime.Maintenance;
 using AgentHive.Runtime.Migrations;
 using AgentHive.Tests.Database;
+using AgentHive.Tests.Deployment;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -19,8 +20,8 @@ public sealed class SqliteQueryPlanTests : QueryPlanContract
     // The runtime's periodic maintenance (the maintenance service's schedule, or `maintain statistics`).
     protected override void RunStatisticsMaintenance()
     {
-        using var connection = Database.Open();
-        PlannerStatistics.Optimize(connection, DatabaseProvider.Sqlite);
+        var run = DeployCli.Run(Database.Options, "maintain", "statistics");
+        Assert.True(run.Code == 0, run.Output + run.Error);
     }
 
     [Fact]

@@ -59,6 +59,7 @@ public abstract class MaintenanceContract : IDisposable
         Assert.Equal(3, Database.Scalar("SELECT COUNT(*) FROM agent_messages WHERE status = 'pending' AND attempts = 1"));
         Assert.Equal(0, all.Code);
         Assert.Contains("memory memory_snapshots: 0 rows", all.Output);
+        Assert.Contains("statistics: refreshed in", all.Output);
         Assert.Equal(2, bad.Code);
         Assert.Equal(0, Database.Scalar("SELECT COUNT(*) FROM events"));
     }
