@@ -48,7 +48,8 @@ public sealed record MessageDataSet(int Agents, int MessagesPerAgent)
         ToAgentId = (id - 1) % Agents + 1,
         MessageType = Types[id % Types.Length],
         Status = MessageStatus.Pending,
-        Priority = (int)((id * 31) % 10) + 1,
+        // Varies among one agent's pending messages, so the routing order by priority, then age, is exercised.
+        Priority = (int)((((id - 1) / Agents / 10 * 3) + id) % 10) + 1,
         Attempts = 0,
         // Keys in the order and spacing PostgreSQL's jsonb prints, so the text reads back equal on both backends.
         Payload = $$"""{"summary": "step {{id}} of the plan is ready for review", "task_id": {{id % 5_000}}}""",

@@ -95,6 +95,7 @@ public sealed class DataAccessBenchmarkSmokeTests
 
             var routing = Small.ExpectedRouting().Select(Small.Expected).ToList();
             Assert.Equal(MessageDataSet.RoutingLimit, routing.Count);
+            Assert.True(routing.Select(m => m.Priority).Distinct().Count() > 1, "the routing rows must differ in priority to test the order");
             foreach (var method in byCategory[Categories.Routing])
             {
                 Assert.Equal(routing, ((IEnumerable)(await Invoke(benchmarks, method))!).Cast<AgentMessage>());
