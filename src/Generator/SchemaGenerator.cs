@@ -16,6 +16,7 @@ public sealed class SchemaGenerator : IIncrementalGenerator
         public const string Diagnostics = nameof(Diagnostics);
         public const string Model = nameof(Model);
         public const string HasFluentMigrator = nameof(HasFluentMigrator);
+        public const string HasRuntime = nameof(HasRuntime);
         public const string ProjectPaths = nameof(ProjectPaths);
     }
 
@@ -44,6 +45,11 @@ public sealed class SchemaGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => compilation.GetTypeByMetadataName("FluentMigrator.Migration") is not null)
             .WithTrackingName(Steps.HasFluentMigrator);
 
+        // Data access builds on AgentHive.Runtime.Data; a project without the runtime gets entities and DDL only.
+        var hasRuntime = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName("AgentHive.Runtime.Data.SchemaDatabase") is not null)
+            .WithTrackingName(Steps.HasRuntime);
+
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
         {
             foreach (var diagnostic in list)
@@ -54,6 +60,25 @@ public sealed class SchemaGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(model.Combine(hasFluentMigrator), static (spc, input) => Emit(spc, input.Left, input.Right));
         context.RegisterSourceOutput(model.Combine(paths), static (spc, input) => EmitProject(spc, input.Left, input.Right));
+        context.RegisterSourceOutput(model.Combine(hasRuntime), static (spc, input) => EmitDataAccess(spc, input.Left, input.Right));
+    }
+
+    private static void EmitDataAccess(SourceProductionContext context, HistoryModel? history, bool hasRuntime)
+    {
+        if (history is null || !hasRuntime)
+        {
+            return;
+        }
+
+        var schema = history.Current;
+        var (firstSlots, count) = DatabaseEmitter.Slots(schema);
+        for (var i = 0; i < schema.Tables.Count; i++)
+        {
+            var table = schema.Tables[i];
+            context.AddSource($"{TableAccessEmitter.Namespace(schema)}.{TableAccessEmitter.ClassName(table)}.g.cs", TableAccessEmitter.Emit(schema, table, firstSlots[i]));
+        }
+
+        context.AddSource($"{schema.Namespace}.{DatabaseEmitter.ClassName(schema)}.g.cs", DatabaseEmitter.Emit(schema, count));
     }
 
     private static void EmitProject(SourceProductionContext context, HistoryModel? history, ProjectPaths paths)

@@ -260,6 +260,46 @@ public static class DiagnosticDescriptors
         "More than one YAML document",
         "schema.yaml holds a second YAML document from here on, which would be ignored. Keep one document: remove this '---' and merge what follows into the first, or delete it.");
 
+    public static readonly DiagnosticDescriptor QueryUnknownTable = Error("AH0080",
+        "Query names an unknown table",
+        "{0} names table '{1}', which {2}. Fix the name, or declare the table under 'tables'.");
+
+    public static readonly DiagnosticDescriptor QueryUnknownColumn = Error("AH0081",
+        "Query names an unknown column",
+        "{0} names column '{1}', which {2}. Fix the name, or qualify it with the table or alias it belongs to.");
+
+    public static readonly DiagnosticDescriptor QueryParameterUndeclared = Error("AH0082",
+        "Query parameter used but not declared",
+        "Query '{0}' uses parameter '@{1}' in its {2} SQL but does not declare it. Add '{1}' under 'parameters' with its type (a schema type such as integer, or a column such as tasks.status).");
+
+    public static readonly DiagnosticDescriptor QueryParameterUnused = Error("AH0083",
+        "Query parameter declared but not used",
+        "Query '{0}' declares parameter '{1}', which its {2} SQL never uses (write it '@{1}'). Use it or remove it.");
+
+    public static readonly DiagnosticDescriptor QueryUnknownIndex = Error("AH0084",
+        "Query expects an unknown index",
+        "Query '{0}' lists '{1}' under 'uses', but no table declares an index of that name. Use one of the declared indexes ({2}).");
+
+    public static readonly DiagnosticDescriptor QueryResultMismatch = Error("AH0085",
+        "Query result and cardinality contradict",
+        "Query '{0}': {1}. {2}");
+
+    public static readonly DiagnosticDescriptor QueryNameClash = Error("AH0086",
+        "Query names clash",
+        "Query '{0}' becomes the C# {1} '{2}', which {3} already takes. Rename the query{4}.");
+
+    public static readonly DiagnosticDescriptor QueryUnknownType = Error("AH0087",
+        "Query value of unknown type",
+        "{0} has type '{1}', which is neither a schema type ({2}), an enum, nor a column written table.column");
+
+    public static readonly DiagnosticDescriptor QuerySqlUnreadable = Error("AH0088",
+        "Query SQL cannot be checked",
+        "The {0} SQL of query '{1}' {2}. Fix the SQL so it can be checked against the schema.");
+
+    public static readonly DiagnosticDescriptor QueryExpectationOffTable = Error("AH0089",
+        "Plan expectation about a table the query does not read",
+        "Query '{0}' lists '{1}' under '{2}', but its SQL does not read table '{3}'{4}. Remove the entry or fix the SQL.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -35,6 +35,12 @@ public interface ISqlDialect
     /// </summary>
     string IdentityInsert(TableModel table, string insert);
 
+    /// <summary>
+    /// The statement that streams many rows of <paramref name="quotedColumns"/> into a table in one round trip
+    /// (PostgreSQL's binary COPY), or null when the backend has none and inserts row by row in one transaction.
+    /// </summary>
+    string? BulkInsert(TableModel table, string quotedColumns);
+
     /// <summary>The text value at a JSON path, as an index key.</summary>
     string JsonPath(string quotedColumn, EquatableArray<string> path);
 

@@ -91,6 +91,9 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string IdentityValue(TableModel table, string parameter) => parameter;
 
+    // No bulk protocol: one prepared INSERT reused inside one transaction is SQLite's fastest load.
+    public string? BulkInsert(TableModel table, string quotedColumns) => null;
+
     public string JsonPath(string quotedColumn, EquatableArray<string> path) =>
         $"json_extract({quotedColumn}, {SqlText.Literal("$." + string.Join(".", path))})";
 

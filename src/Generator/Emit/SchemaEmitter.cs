@@ -41,6 +41,7 @@ internal static class SchemaEmitter
             w.Close();
         }
 
+        QueryPlanEmitter.Write(w, schema);
         w.Close();
         return w.ToString();
     }

@@ -8,7 +8,7 @@ namespace AgentHive.Generator.Parsing;
 /// <summary>Shapes the YAML tree into <see cref="SchemaSyntax"/>, reporting structural mistakes.</summary>
 public static class SchemaReader
 {
-    private static readonly string[] RootKeys = { "schema", "namespace", "version", "description", "enums", "tables", "allowDataLoss", "steps" };
+    private static readonly string[] RootKeys = { "schema", "namespace", "version", "description", "enums", "tables", "allowDataLoss", "steps", "queries" };
     private static readonly string[] EnumKeys = { "typeName", "values", "description", "valueMap" };
     private static readonly string[] TableKeys =
         { "entity", "description", "columns", "primaryKey", "unique", "indexes", "checks", "stateMachines", "renamedFrom" };
@@ -23,6 +23,10 @@ public static class SchemaReader
     private static readonly string[] IndexKeys = { "name", "columns", "unique", "description", "where", "include" };
     private static readonly string[] IndexEntryKeys = { "column", "json", "path", "expression", "order" };
     private static readonly string[] CheckKeys = { "name", "expression", "sqlite", "postgres", "description" };
+    private static readonly string[] QueryKeys =
+        { "description", "sql", "sqlite", "postgres", "parameters", "result", "cardinality", "uses", "mustNotScan" };
+    private static readonly string[] QueryValueKeys = { "type", "nullable" };
+    private static readonly string[] QueryResultKeys = { "columns", "typeName" };
     private static readonly string[] StateMachineKeys = { "initial", "terminal", "transitions", "description" };
 
     /// <summary>Reads schema.yaml; returns null when nothing usable could be read (diagnostics say why).</summary>
@@ -68,6 +72,7 @@ public static class SchemaReader
                     case "tables": ReadTables(value, schema); break;
                     case "allowDataLoss": ReadAllowDataLoss(value, schema); break;
                     case "steps": ReadSteps(value, schema); break;
+                    case "queries": ReadQueries(value, schema); break;
                 }
             }
 
@@ -373,6 +378,135 @@ public static class SchemaReader
                 }
             }
         }
+
+        private void ReadQueries(YamlNode node, SchemaSyntax schema)
+        {
+            if (Expect<YamlMapping>(node, "'queries'") is not { } mapping)
+            {
+                return;
+            }
+
+            foreach (var (key, value) in Entries(mapping, null, "'queries'", "query"))
+            {
+                var query = new QuerySyntax(ToToken(key), value.Location);
+                schema.Queries.Add(query);
+                var context = $"query '{key.Value}'";
+                if (Expect<YamlMapping>(value, context) is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (var (queryKey, queryValue) in Entries(body, QueryKeys, context, "key"))
+                {
+                    switch (queryKey.Value)
+                    {
+                        case "description": query.Description = Scalar(queryValue, "'description'"); break;
+                        case "sql": query.Sql = Scalar(queryValue, $"'sql' of {context}"); break;
+                        case "sqlite": query.Sqlite = Scalar(queryValue, $"'sqlite' of {context}"); break;
+                        case "postgres": query.Postgres = Scalar(queryValue, $"'postgres' of {context}"); break;
+                        case "cardinality": query.Cardinality = Scalar(queryValue, $"'cardinality' of {context}"); break;
+                        case "uses": query.Uses.AddRange(ScalarOrList(queryValue, $"'uses' of {context}")); break;
+                        case "mustNotScan": query.MustNotScan.AddRange(ScalarOrList(queryValue, $"'mustNotScan' of {context}")); break;
+                        case "parameters": query.Parameters.AddRange(ReadQueryValues(queryValue, $"'parameters' of {context}", "parameter")); break;
+                        case "result": query.Result = ReadQueryResult(queryValue, context); break;
+                    }
+                }
+
+                if (query.Sql is null && query.Sqlite is null && query.Postgres is null)
+                {
+                    Report(DiagnosticDescriptors.MissingKey, value.Location, Capitalize(context), "sql");
+                }
+            }
+        }
+
+        private QueryResultSyntax? ReadQueryResult(YamlNode node, string context)
+        {
+            var result = new QueryResultSyntax(node.Location);
+            if (node is YamlScalar { IsNull: false } scalar)
+            {
+                result.Single = ToToken(scalar);
+                return result;
+            }
+
+            if (Expect<YamlMapping>(node, $"'result' of {context}", "a table, a type, table.column or a mapping with 'columns'") is not { } body)
+            {
+                return null;
+            }
+
+            foreach (var (key, value) in Entries(body, QueryResultKeys, $"the result of {context}", "key"))
+            {
+                if (key.Value == "typeName")
+                {
+                    result.TypeName = Scalar(value, "'typeName'");
+                }
+                else
+                {
+                    result.HasColumnsKey = true;
+                    result.Columns.AddRange(ReadQueryValues(value, $"'columns' of the result of {context}", "result column"));
+                }
+            }
+
+            if (!result.HasColumnsKey)
+            {
+                Report(DiagnosticDescriptors.MissingKey, node.Location, $"The result of {context}", "columns");
+                return null;
+            }
+
+            return result;
+        }
+
+        /// <summary>name: type, or name: { type, nullable }, in declaration order.</summary>
+        private List<QueryValueSyntax> ReadQueryValues(YamlNode node, string context, string what)
+        {
+            var list = new List<QueryValueSyntax>();
+            if (Expect<YamlMapping>(node, context) is not { } mapping)
+            {
+                return list;
+            }
+
+            foreach (var (key, value) in Entries(mapping, null, context, what))
+            {
+                var item = new QueryValueSyntax(ToToken(key), value.Location);
+                if (value is YamlScalar { IsNull: false } typeOnly)
+                {
+                    item.Type = ToToken(typeOnly);
+                    list.Add(item);
+                    continue;
+                }
+
+                var where = $"{what} '{key.Value}'";
+                if (Expect<YamlMapping>(value, Capitalize(where), "a type or a mapping with 'type'") is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (var (valueKey, valueValue) in Entries(body, QueryValueKeys, where, "key"))
+                {
+                    var token = Scalar(valueValue, $"'{valueKey.Value}' of {where}");
+                    if (valueKey.Value == "type")
+                    {
+                        item.Type = token;
+                    }
+                    else
+                    {
+                        item.Nullable = token;
+                    }
+                }
+
+                if (item.Type is null)
+                {
+                    Report(DiagnosticDescriptors.MissingKey, value.Location, Capitalize(where), "type");
+                    continue;
+                }
+
+                list.Add(item);
+            }
+
+            return list;
+        }
+
+        private List<Token> ScalarOrList(YamlNode node, string context) =>
+            node is YamlScalar { IsNull: false } scalar ? new List<Token> { ToToken(scalar) } : ScalarList(node, context);
 
         private void ReadIndexEntries(YamlNode node, IndexSyntax index, string context)
         {

@@ -26,6 +26,7 @@ public sealed class SchemaSyntax
     public List<Token> AllowDataLossUp { get; } = new();
     public List<Token> AllowDataLossDown { get; } = new();
     public List<StepSyntax> Steps { get; } = new();
+    public List<QuerySyntax> Queries { get; } = new();
 }
 
 /// <summary>A data step a version runs inside its migration (backfills, fix-ups).</summary>
@@ -167,4 +168,53 @@ public sealed class StateMachineSyntax
     public List<(Token From, List<Token> To)> Transitions { get; } = new();
     public bool HasTransitions { get; set; }
     public Token? Description { get; set; }
+}
+
+/// <summary>A query declared under 'queries:'; its SQL is checked against the tables, not run.</summary>
+public sealed class QuerySyntax
+{
+    public QuerySyntax(Token name, LocationInfo location)
+    {
+        Name = name;
+        Location = location;
+    }
+
+    public Token Name { get; }
+    public LocationInfo Location { get; }
+    public Token? Description { get; set; }
+    public Token? Sql { get; set; }
+    public Token? Sqlite { get; set; }
+    public Token? Postgres { get; set; }
+    public List<QueryValueSyntax> Parameters { get; } = new();
+    public QueryResultSyntax? Result { get; set; }
+    public Token? Cardinality { get; set; }
+    public List<Token> Uses { get; } = new();
+    public List<Token> MustNotScan { get; } = new();
+}
+
+/// <summary>A parameter or result column: a name and a type (a schema type or table.column), optionally nullable.</summary>
+public sealed class QueryValueSyntax
+{
+    public QueryValueSyntax(Token name, LocationInfo location)
+    {
+        Name = name;
+        Location = location;
+    }
+
+    public Token Name { get; }
+    public LocationInfo Location { get; }
+    public Token? Type { get; set; }
+    public Token? Nullable { get; set; }
+}
+
+/// <summary>'result:' as written: a table, a type or column (scalar), or a mapping of named columns (projection).</summary>
+public sealed class QueryResultSyntax
+{
+    public QueryResultSyntax(LocationInfo location) => Location = location;
+
+    public LocationInfo Location { get; }
+    public Token? Single { get; set; }
+    public Token? TypeName { get; set; }
+    public List<QueryValueSyntax> Columns { get; } = new();
+    public bool HasColumnsKey { get; set; }
 }

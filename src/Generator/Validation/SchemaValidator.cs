@@ -129,7 +129,8 @@ public sealed partial class SchemaValidator
             ordered.Select(t => t.ToModel()).ToEquatableArray(),
             syntax.AllowDataLossUp.Select(t => t.Value).Distinct().ToEquatableArray(),
             syntax.AllowDataLossDown.Select(t => t.Value).Distinct().ToEquatableArray(),
-            BuildSteps(syntax.Steps).ToEquatableArray());
+            BuildSteps(syntax.Steps).ToEquatableArray(),
+            BuildQueries(syntax.Queries, tables).ToEquatableArray());
     }
 
     private List<StepModel> BuildSteps(List<StepSyntax> steps)

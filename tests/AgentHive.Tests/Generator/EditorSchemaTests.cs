@@ -63,6 +63,8 @@ public class EditorSchemaTests
     [InlineData("precision beyond 18", "version: 1\ntables:\n  items:\n    columns:\n      id: id\n      price: { type: decimal, precision: 19 }")]
     [InlineData("enum type name with a dash", "version: 1\nenums:\n  agent_kind:\n    typeName: Agent-Kind\n    values: [a, b]\ntables:\n  agents:\n    columns:\n      id: id")]
     [InlineData("state machine without transitions", "version: 1\ntables:\n  tasks:\n    columns:\n      id: id\n    stateMachines:\n      status:\n        initial: [open]")]
+    [InlineData("query with an unknown cardinality", "version: 1\ntables:\n  jobs:\n    columns:\n      id: id\nqueries:\n  all_jobs:\n    sql: SELECT * FROM jobs\n    result: jobs\n    cardinality: some")]
+    [InlineData("query without sql", "version: 1\ntables:\n  jobs:\n    columns:\n      id: id\nqueries:\n  all_jobs:\n    result: jobs\n    cardinality: many")]
     public void Clearly_malformed_schemas_are_invalid(string why, string yaml)
     {
         var result = EditorSchema.Evaluate(ToJson(yaml), new EvaluationOptions { OutputFormat = OutputFormat.List });

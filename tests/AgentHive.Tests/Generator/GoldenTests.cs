@@ -6,7 +6,7 @@ namespace AgentHive.Tests.Generator;
 public class GoldenTests
 {
     // Small, but it uses every construct the generator has: enum with default, id and composite keys,
-    // self-reference, cascades, nullable, ranges, JSON, boolean, timestamp default, unique, descending index.
+    // self-reference, cascades, nullable, ranges, JSON, boolean, timestamp default, unique, descending index, queries.
     public const string SmallSchema = """
         schema: shop
         namespace: Shop
@@ -64,6 +64,26 @@ public class GoldenTests
             columns:
               order_id: { type: bigint, references: orders, onDelete: cascade }
               tag: text
+        queries:
+          open_orders_of_customer:
+            description: A customer's unshipped orders, newest first.
+            sql: |
+              SELECT * FROM orders
+              WHERE customer_id = @customer_id AND status IN ('new', 'paid')
+              ORDER BY placed_at DESC
+            parameters:
+              customer_id: orders.customer_id
+            result: orders
+            cardinality: many
+            uses: [ix_orders_customer_status]
+            mustNotScan: [orders]
+          order_counts:
+            sql: SELECT status, count(*) AS n FROM orders WHERE placed_at >= @since GROUP BY status
+            postgres: SELECT status, count(*) AS n FROM orders WHERE placed_at >= @since::timestamptz GROUP BY status
+            parameters:
+              since: timestamp
+            result: { columns: { status: orders.status, n: bigint } }
+            cardinality: many
         """;
 
     [Fact]
@@ -76,9 +96,10 @@ public class GoldenTests
         Assert.Equal(
             new[]
             {
+                "Shop.Data.CustomerTable.g.cs", "Shop.Data.OrderTable.g.cs", "Shop.Data.OrderTagTable.g.cs",
                 "Shop.Entities.Customer.g.cs", "Shop.Entities.Order.g.cs", "Shop.Entities.OrderStatus.g.cs", "Shop.Entities.OrderStatusTransitions.g.cs",
                 "Shop.Entities.OrderTag.g.cs",
-                "Shop.Migrations.SchemaVersion0001.g.cs", "Shop.ShopSchema.Project.g.cs", "Shop.ShopSchema.g.cs",
+                "Shop.Migrations.SchemaVersion0001.g.cs", "Shop.ShopDatabase.g.cs", "Shop.ShopSchema.Project.g.cs", "Shop.ShopSchema.g.cs",
             },
             run.Sources.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
         foreach (var (hint, text) in run.Sources)
@@ -142,5 +163,7 @@ public class GoldenTests
         var hints = result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).ToList();
         Assert.Contains("Shop.ShopSchema.g.cs", hints);
         Assert.DoesNotContain(hints, h => h.Contains("Migrations"));
+        // Nor AgentHive.Runtime: no data access, which builds on it.
+        Assert.DoesNotContain(hints, h => h.Contains(".Data.") || h.Contains("Database"));
     }
 }

@@ -14,7 +14,11 @@ public class TypeGoldenTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationErrors);
         Assert.Equal(
-            new[] { "Catalog.CatalogSchema.Project.g.cs", "Catalog.CatalogSchema.g.cs", "Catalog.Entities.Product.g.cs", "Catalog.Entities.ProductLink.g.cs", "Catalog.Migrations.SchemaVersion0001.g.cs" },
+            new[]
+            {
+                "Catalog.CatalogDatabase.g.cs", "Catalog.CatalogSchema.Project.g.cs", "Catalog.CatalogSchema.g.cs", "Catalog.Data.ProductLinkTable.g.cs",
+                "Catalog.Data.ProductTable.g.cs", "Catalog.Entities.Product.g.cs", "Catalog.Entities.ProductLink.g.cs", "Catalog.Migrations.SchemaVersion0001.g.cs",
+            },
             run.Sources.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
         foreach (var (hint, text) in run.Sources)
         {

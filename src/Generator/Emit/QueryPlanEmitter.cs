@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+using System.Linq;
+using AgentHive.Generator.Model;
+
+namespace AgentHive.Generator.Emit;
+
+/// <summary>
+/// The declared queries and indexes as plain string rows on the schema class, for the plan check
+/// ('check-queries'): it needs no generated data access, only the SQL, the parameters and the expectations.
+/// </summary>
+internal static class QueryPlanEmitter
+{
+    public static void Write(SourceWriter w, SchemaModel schema)
+    {
+        w.Line();
+        w.Line("/// <summary>Declared queries and every declared index, as rows of plain text for the plan check ('check-queries').</summary>");
+        w.Open("public static class QueryPlans");
+        w.Line("/// <summary>One row per declared query: name, SQLite SQL, PostgreSQL SQL.</summary>");
+        WriteRows(w, "Queries", schema.Queries.Select(q => new[] { q.Name, q.Sqlite, q.Postgres }));
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// One row per parameter: query, parameter, schema type (id, integer, text, enum, ...), the value to bind when the");
+        w.Line("/// column holds none (an enum's first value, else empty: a typed default), and the table and column it refers to (empty when typed by a schema type).");
+        w.Line("/// </summary>");
+        WriteRows(w, "Parameters", schema.Queries.SelectMany(q => q.Parameters.Select(p => new[]
+        {
+            q.Name, p.Name, p.Value.Kind.ToString().ToLowerInvariant(), FirstValue(schema, p.Value), p.Table ?? string.Empty, p.Column ?? string.Empty,
+        })));
+        w.Line();
+        w.Line("/// <summary>One row per plan expectation: query, 'uses' or 'mustNotScan', the index or table.</summary>");
+        WriteRows(w, "Expectations", schema.Queries.SelectMany(q =>
+            q.Uses.Select(u => new[] { q.Name, "uses", u }).Concat(q.MustNotScan.Select(t => new[] { q.Name, "mustNotScan", t }))));
+        w.Line();
+        w.Line("/// <summary>One row per declared index: table, index, and 'foreignKey' when it leads with a foreign key's columns (deletes of the parent need it), else empty.</summary>");
+        WriteRows(w, "Indexes", schema.Tables.SelectMany(t => t.Indexes.Select(i => new[] { t.Name, i.Name, ServesForeignKey(t, i) ? "foreignKey" : string.Empty })));
+        w.Close();
+    }
+
+    private static string FirstValue(SchemaModel schema, QueryValueModel value) =>
+        value.EnumName is { } name ? schema.Enums.First(e => e.Name == name).Values[0].Value : string.Empty;
+
+    private static bool ServesForeignKey(TableModel table, IndexModel index) =>
+        index.Where is null && table.ForeignKeys.Any(fk =>
+            fk.Columns.Count <= index.Keys.Count &&
+            fk.Columns.Select((c, n) => index.Keys[n].Kind == IndexKeyKind.Column && index.Keys[n].Value == c).All(x => x));
+
+    private static void WriteRows(SourceWriter w, string name, IEnumerable<string[]> rows)
+    {
+        w.Open($"public static global::System.Collections.Generic.IReadOnlyList<string[]> {name} {{ get; }} = new string[][]");
+        foreach (var row in rows)
+        {
+            w.Line("new[] { " + string.Join(", ", row.Select(text => text.Contains("\n") ? SourceWriter.Verbatim(text) : SourceWriter.Literal(text))) + " },");
+        }
+
+        w.Close(";");
+    }
+}

@@ -1,0 +1,65 @@
+using System;
+using System.Data.Common;
+
+namespace AgentHive.Runtime.Data;
+
+/// <summary>
+/// A command prepared once on a connection and reused: its parameters are created once and only their
+/// values change per call.
+/// </summary>
+public sealed class PreparedCommand : IDisposable
+{
+    private readonly ParameterWriter _writer;
+
+    internal PreparedCommand(DbCommand command, DbParameter[] parameters, ParameterWriter writer)
+    {
+        Command = command;
+        Parameters = parameters;
+        _writer = writer;
+    }
+
+    /// <summary>The command, bound to the database's current transaction.</summary>
+    public DbCommand Command { get; }
+
+    /// <summary>The command's parameters, in the statement's order.</summary>
+    public DbParameter[] Parameters { get; }
+
+    /// <summary>Where the next call's parameter values go, starting at the first parameter.</summary>
+    public RowWriter Values => _writer.Reset();
+
+    /// <summary>
+    /// Result column ordinals resolved by name on the first read (see <see cref="Ordinals(DbDataReader, string[])"/>);
+    /// kept for every later execution of this command.
+    /// </summary>
+    public int[] Ordinals(DbDataReader reader, string[] names)
+    {
+        if (_ordinals is { } known)
+        {
+            return known;
+        }
+
+        var ordinals = new int[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            try
+            {
+                ordinals[i] = reader.GetOrdinal(names[i]);
+            }
+            catch (IndexOutOfRangeException)
+            {
+                throw new InvalidOperationException($"The query's result has no column '{names[i]}'. Its SQL must select every column of the result, by that name.");
+            }
+            catch (ArgumentException)
+            {
+                throw new InvalidOperationException($"The query's result has no column '{names[i]}'. Its SQL must select every column of the result, by that name.");
+            }
+        }
+
+        return _ordinals = ordinals;
+    }
+
+    private int[]? _ordinals;
+
+    /// <inheritdoc/>
+    public void Dispose() => Command.Dispose();
+}
