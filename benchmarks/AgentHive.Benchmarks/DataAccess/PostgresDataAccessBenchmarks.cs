@@ -22,6 +22,8 @@ public class PostgresDataAccessBenchmarks
     private RawPostgresMessages _raw = null!;
     private DapperMessages _dapper = null!;
     private EfMessages<PostgresHiveDbContext> _ef = null!;
+    private AgentHiveDatabase _generated = null!;
+    private GeneratedRoutingRead _generatedRouting = null!;
 
     /// <summary>The database; null: <see cref="BenchmarkDatabases.PostgresConnectionString"/>.</summary>
     public string? ConnectionString { get; set; }
@@ -37,6 +39,8 @@ public class PostgresDataAccessBenchmarks
         _raw = new RawPostgresMessages(Open());
         _dapper = new DapperMessages(Open(), postgres: true);
         _ef = new EfMessages<PostgresHiveDbContext>(new PostgresHiveDbContext(Open()));
+        _generated = new AgentHiveDatabase(Open());
+        _generatedRouting = new GeneratedRoutingRead(Open());
     }
 
     [GlobalCleanup]
@@ -44,6 +48,8 @@ public class PostgresDataAccessBenchmarks
     {
         _raw.Dispose();
         _ef.Dispose();
+        _generated.Dispose();
+        _generatedRouting.Dispose();
         MessageSeed.RemoveInserted(_connections[0], Data);
         foreach (var connection in _connections)
         {
@@ -63,6 +69,9 @@ public class PostgresDataAccessBenchmarks
     [Benchmark, BenchmarkCategory(Categories.ReadByKey)]
     public Task<AgentMessage?> ReadByKey_EfCompiled() => _ef.GetCompiledAsync(_fixture.NextReadId());
 
+    [Benchmark, BenchmarkCategory(Categories.ReadByKey)]
+    public ValueTask<AgentMessage?> ReadByKey_Generated() => _generated.AgentMessages.GetAsync(_fixture.NextReadId());
+
     [Benchmark(Baseline = true), BenchmarkCategory(Categories.Routing)]
     public Task<List<AgentMessage>> Routing10_Raw() => _raw.NextPendingAsync(MessageDataSet.RoutingAgentId);
 
@@ -75,6 +84,9 @@ public class PostgresDataAccessBenchmarks
     [Benchmark, BenchmarkCategory(Categories.Routing)]
     public Task<List<AgentMessage>> Routing10_EfCompiled() => _ef.NextPendingCompiledAsync(MessageDataSet.RoutingAgentId);
 
+    [Benchmark, BenchmarkCategory(Categories.Routing)]
+    public Task<List<AgentMessage>> Routing10_Generated() => _generatedRouting.NextPendingAsync(MessageDataSet.RoutingAgentId);
+
     [Benchmark(Baseline = true), BenchmarkCategory(Categories.InsertOne)]
     public Task<long> InsertOne_Raw() => _raw.InsertAsync(_fixture.NewMessage);
 
@@ -83,6 +95,9 @@ public class PostgresDataAccessBenchmarks
 
     [Benchmark, BenchmarkCategory(Categories.InsertOne)]
     public Task<long> InsertOne_Ef() => _ef.InsertAsync(_fixture.NewMessage);
+
+    [Benchmark, BenchmarkCategory(Categories.InsertOne)]
+    public ValueTask<long> InsertOne_Generated() => _generated.AgentMessages.InsertAsync(_fixture.NewMessage);
 
     [Benchmark(Baseline = true), BenchmarkCategory(Categories.InsertBatch)]
     public Task<int> InsertBatch1000_Raw() => _raw.InsertManyAsync(_fixture.NewBatch);
@@ -93,6 +108,9 @@ public class PostgresDataAccessBenchmarks
     [Benchmark, BenchmarkCategory(Categories.InsertBatch)]
     public Task<int> InsertBatch1000_Ef() => _ef.InsertManyAsync(_fixture.NewBatch);
 
+    [Benchmark, BenchmarkCategory(Categories.InsertBatch)]
+    public ValueTask<int> InsertBatch1000_Generated() => _generated.AgentMessages.InsertManyAsync(_fixture.NewBatch);
+
     [Benchmark(Baseline = true), BenchmarkCategory(Categories.UpdateByKey)]
     public Task<int> UpdateByKey_Raw() => _raw.UpdateAsync(_fixture.NextUpdate());
 
@@ -101,6 +119,9 @@ public class PostgresDataAccessBenchmarks
 
     [Benchmark, BenchmarkCategory(Categories.UpdateByKey)]
     public Task<int> UpdateByKey_Ef() => _ef.UpdateAsync(_fixture.NextUpdate());
+
+    [Benchmark, BenchmarkCategory(Categories.UpdateByKey)]
+    public ValueTask<bool> UpdateByKey_Generated() => _generated.AgentMessages.UpdateAsync(_fixture.NextUpdate());
 
     private NpgsqlConnection Open()
     {

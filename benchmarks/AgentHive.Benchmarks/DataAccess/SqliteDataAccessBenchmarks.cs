@@ -21,6 +21,8 @@ public class SqliteDataAccessBenchmarks
     private RawSqliteMessages _raw = null!;
     private DapperMessages _dapper = null!;
     private EfMessages<SqliteHiveDbContext> _ef = null!;
+    private AgentHiveDatabase _generated = null!;
+    private GeneratedRoutingRead _generatedRouting = null!;
 
     /// <summary>The database; null: <see cref="BenchmarkDatabases.SqliteConnectionString"/>.</summary>
     public string? ConnectionString { get; set; }
@@ -36,6 +38,8 @@ public class SqliteDataAccessBenchmarks
         _raw = new RawSqliteMessages(Open());
         _dapper = new DapperMessages(Open(), postgres: false);
         _ef = new EfMessages<SqliteHiveDbContext>(new SqliteHiveDbContext(Open()));
+        _generated = new AgentHiveDatabase(Open());
+        _generatedRouting = new GeneratedRoutingRead(Open());
     }
 
     [GlobalCleanup]
@@ -43,6 +47,8 @@ public class SqliteDataAccessBenchmarks
     {
         _raw.Dispose();
         _ef.Dispose();
+        _generated.Dispose();
+        _generatedRouting.Dispose();
         MessageSeed.RemoveInserted(_connections[0], Data);
         foreach (var connection in _connections)
         {
@@ -64,6 +70,9 @@ public class SqliteDataAccessBenchmarks
     [Benchmark, BenchmarkCategory(Categories.ReadByKey)]
     public AgentMessage? ReadByKey_EfCompiled() => _ef.GetCompiled(_fixture.NextReadId());
 
+    [Benchmark, BenchmarkCategory(Categories.ReadByKey)]
+    public AgentMessage? ReadByKey_Generated() => _generated.AgentMessages.Get(_fixture.NextReadId());
+
     [Benchmark(Baseline = true), BenchmarkCategory(Categories.Routing)]
     public List<AgentMessage> Routing10_Raw() => _raw.NextPending(MessageDataSet.RoutingAgentId);
 
@@ -76,6 +85,9 @@ public class SqliteDataAccessBenchmarks
     [Benchmark, BenchmarkCategory(Categories.Routing)]
     public List<AgentMessage> Routing10_EfCompiled() => _ef.NextPendingCompiled(MessageDataSet.RoutingAgentId);
 
+    [Benchmark, BenchmarkCategory(Categories.Routing)]
+    public List<AgentMessage> Routing10_Generated() => _generatedRouting.NextPending(MessageDataSet.RoutingAgentId);
+
     [Benchmark(Baseline = true), BenchmarkCategory(Categories.InsertOne)]
     public long InsertOne_Raw() => _raw.Insert(_fixture.NewMessage);
 
@@ -84,6 +96,9 @@ public class SqliteDataAccessBenchmarks
 
     [Benchmark, BenchmarkCategory(Categories.InsertOne)]
     public long InsertOne_Ef() => _ef.Insert(_fixture.NewMessage);
+
+    [Benchmark, BenchmarkCategory(Categories.InsertOne)]
+    public long InsertOne_Generated() => _generated.AgentMessages.Insert(_fixture.NewMessage);
 
     [Benchmark(Baseline = true), BenchmarkCategory(Categories.InsertBatch)]
     public int InsertBatch1000_Raw() => _raw.InsertMany(_fixture.NewBatch);
@@ -94,6 +109,9 @@ public class SqliteDataAccessBenchmarks
     [Benchmark, BenchmarkCategory(Categories.InsertBatch)]
     public int InsertBatch1000_Ef() => _ef.InsertMany(_fixture.NewBatch);
 
+    [Benchmark, BenchmarkCategory(Categories.InsertBatch)]
+    public int InsertBatch1000_Generated() => _generated.AgentMessages.InsertMany(_fixture.NewBatch);
+
     [Benchmark(Baseline = true), BenchmarkCategory(Categories.UpdateByKey)]
     public int UpdateByKey_Raw() => _raw.Update(_fixture.NextUpdate());
 
@@ -102,6 +120,9 @@ public class SqliteDataAccessBenchmarks
 
     [Benchmark, BenchmarkCategory(Categories.UpdateByKey)]
     public int UpdateByKey_Ef() => _ef.Update(_fixture.NextUpdate());
+
+    [Benchmark, BenchmarkCategory(Categories.UpdateByKey)]
+    public bool UpdateByKey_Generated() => _generated.AgentMessages.Update(_fixture.NextUpdate());
 
     private SqliteConnection Open()
     {

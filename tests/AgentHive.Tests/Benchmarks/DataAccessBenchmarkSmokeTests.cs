@@ -23,7 +23,7 @@ public sealed class DataAccessBenchmarkSmokeTests
     // 20 pending messages per agent: the routing read still has more candidates than it returns.
     private static readonly MessageDataSet Small = new(10, 200);
 
-    private static readonly string[] Contenders = { "Raw", "Dapper", "Ef" };
+    private static readonly string[] Contenders = { "Raw", "Dapper", "Ef", "Generated" };
 
     private readonly PostgresServer _server;
 
@@ -121,7 +121,8 @@ public sealed class DataAccessBenchmarkSmokeTests
             var updates = byCategory[Categories.UpdateByKey];
             foreach (var method in updates)
             {
-                Assert.Equal(1, (int)(await Invoke(benchmarks, method))!);
+                // One row changed: a count of 1, or true where the API answers whether the row existed.
+                Assert.Contains(await Invoke(benchmarks, method), new object[] { 1, true });
             }
 
             Assert.All(targets.Take(updates.Count), target => Assert.Equal(target, ReadMessage(connection, target.Id!.Value)));
@@ -139,6 +140,11 @@ public sealed class DataAccessBenchmarkSmokeTests
     private static async Task<object?> Invoke(object benchmarks, MethodInfo method)
     {
         var result = method.Invoke(benchmarks, null);
+        if (result is not null && method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+        {
+            result = method.ReturnType.GetMethod(nameof(ValueTask<object>.AsTask))!.Invoke(result, null);
+        }
+
         if (result is Task task)
         {
             await task;
