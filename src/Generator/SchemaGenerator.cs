@@ -79,6 +79,10 @@ public sealed class SchemaGenerator : IIncrementalGenerator
         }
 
         context.AddSource($"{schema.Namespace}.{DatabaseEmitter.ClassName(schema)}.g.cs", DatabaseEmitter.Emit(schema, count));
+        if (QueryEmitter.EmitResults(schema) is { } results)
+        {
+            context.AddSource($"{schema.Namespace}.{DatabaseEmitter.ClassName(schema)}.QueryResults.g.cs", results);
+        }
     }
 
     private static void EmitProject(SourceProductionContext context, HistoryModel? history, ProjectPaths paths)

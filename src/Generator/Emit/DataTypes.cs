@@ -37,21 +37,22 @@ internal static class DataTypes
     };
 
     /// <summary>A C# expression reading ordinal <paramref name="ordinal"/> of <c>reader</c> (with <c>backend</c> at hand).</summary>
-    public static string Read(SchemaModel schema, ColumnKind kind, string? enumName, bool nullable, int scale, string ordinal)
+    public static string Read(SchemaModel schema, ColumnKind kind, string? enumName, bool nullable, int scale, string ordinal,
+        string reader = "reader", string backend = "backend")
     {
         var read = kind switch
         {
-            ColumnKind.Id or ColumnKind.BigInt => $"reader.GetInt64({ordinal})",
-            ColumnKind.Integer => $"reader.GetInt32({ordinal})",
-            ColumnKind.SmallInt => $"reader.GetInt16({ordinal})",
-            ColumnKind.Real => $"reader.GetDouble({ordinal})",
-            ColumnKind.Boolean => $"reader.GetBoolean({ordinal})",
-            ColumnKind.Text or ColumnKind.Json => $"reader.GetString({ordinal})",
-            ColumnKind.Enum => $"{EnumExtensions(schema, enumName!)}.ParseDbValue(reader.GetString({ordinal}))",
-            ColumnKind.Decimal => $"backend.ReadDecimal(reader, {ordinal}, {scale})",
-            _ => $"backend.Read{ValueKind(kind)}(reader, {ordinal})",
+            ColumnKind.Id or ColumnKind.BigInt => $"{reader}.GetInt64({ordinal})",
+            ColumnKind.Integer => $"{reader}.GetInt32({ordinal})",
+            ColumnKind.SmallInt => $"{reader}.GetInt16({ordinal})",
+            ColumnKind.Real => $"{reader}.GetDouble({ordinal})",
+            ColumnKind.Boolean => $"{reader}.GetBoolean({ordinal})",
+            ColumnKind.Text or ColumnKind.Json => $"{reader}.GetString({ordinal})",
+            ColumnKind.Enum => $"{EnumExtensions(schema, enumName!)}.ParseDbValue({reader}.GetString({ordinal}))",
+            ColumnKind.Decimal => $"{backend}.ReadDecimal(reader, {ordinal}, {scale})",
+            _ => $"{backend}.Read{ValueKind(kind)}(reader, {ordinal})",
         };
-        return nullable ? $"reader.IsDBNull({ordinal}) ? null : {read}" : read;
+        return nullable ? $"{reader}.IsDBNull({ordinal}) ? null : {read}" : read;
     }
 
     /// <summary>The C# type of a value of a schema type.</summary>

@@ -27,8 +27,9 @@ internal static class DatabaseEmitter
         return (first, next);
     }
 
-    public static string Emit(SchemaModel schema, int statementCount)
+    public static string Emit(SchemaModel schema, int firstQuerySlot)
     {
+        var statementCount = firstQuerySlot + schema.Queries.Count;
         var name = ClassName(schema);
         var w = new SourceWriter().Header(schema.Namespace);
         w.Line("/// <summary>");
@@ -60,6 +61,12 @@ internal static class DatabaseEmitter
             w.Line();
             w.Line($"/// <summary>Table '{SourceWriter.Escape(table.Name)}'.</summary>");
             w.Line($"public global::{TableAccessEmitter.Namespace(schema)}.{TableAccessEmitter.ClassName(table)} {TableAccessEmitter.PropertyName(table)} {{ get; }}");
+        }
+
+        for (var i = 0; i < schema.Queries.Count; i++)
+        {
+            w.Line();
+            QueryEmitter.Write(w, schema, schema.Queries[i], firstQuerySlot + i);
         }
 
         w.Close();

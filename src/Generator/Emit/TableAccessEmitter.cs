@@ -55,7 +55,7 @@ internal static class TableAccessEmitter
 
         w.Close(";");
         w.Line();
-        w.Line("private static readonly string[] ColumnNames = (string[])Columns;");
+        w.Line("internal static readonly string[] ColumnNames = (string[])Columns;");
         w.Line();
         StatementField(w, "GetStatement", slot++, d => DataSql.Select(table, table.PrimaryKey.Columns), key);
         StatementField(w, "ExistsStatement", slot++, d => DataSql.Exists(table), key);
@@ -140,7 +140,7 @@ internal static class TableAccessEmitter
     {
         w.Line($"/// <summary>{SourceWriter.Escape(summary)}</summary>");
         w.Open($"public {returnType} {name}({parameters})");
-        w.Line($"var command = _database.Prepare({statement});");
+        w.Line($"var _command = _database.Prepare({statement});");
         WriteBody(w, bind, exec, async: false);
         w.Close();
         w.Line();
@@ -150,7 +150,7 @@ internal static class TableAccessEmitter
         w.Line($"    _database.Backend.RunsSynchronously ? new({name}({arguments})) : {name}CoreAsync({arguments}{separator}cancellationToken);");
         w.Line();
         w.Open($"private async global::System.Threading.Tasks.ValueTask<{returnType}> {name}CoreAsync({parameters}{separator}{Ct} cancellationToken)");
-        w.Line($"var command = await _database.PrepareAsync({statement}, cancellationToken).ConfigureAwait(false);");
+        w.Line($"var _command = await _database.PrepareAsync({statement}, cancellationToken).ConfigureAwait(false);");
         WriteBody(w, bind, exec, async: true);
         w.Close();
         w.Line();
@@ -158,7 +158,7 @@ internal static class TableAccessEmitter
 
     private static void WriteBody(SourceWriter w, IReadOnlyList<string> bind, Exec exec, bool async)
     {
-        w.Line("var values = command.Values;");
+        w.Line("var _values = _command.Values;");
         foreach (var line in bind)
         {
             w.Line(line);
@@ -171,20 +171,20 @@ internal static class TableAccessEmitter
         switch (exec)
         {
             case Exec.ReadOptional when async:
-                w.Line($"var reader = await command.Command.ExecuteReaderAsync({Behavior}, cancellationToken).ConfigureAwait(false);");
-                w.Open("await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(reader, false))");
-                w.Line("return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader, _database.Backend) : null;");
+                w.Line($"var _reader = await _command.Command.ExecuteReaderAsync({Behavior}, cancellationToken).ConfigureAwait(false);");
+                w.Open("await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(_reader, false))");
+                w.Line("return await _reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(_reader, _database.Backend) : null;");
                 w.Close();
                 break;
             case Exec.ReadOptional:
-                w.Line($"using var reader = command.Command.ExecuteReader({Behavior});");
-                w.Line("return reader.Read() ? Read(reader, _database.Backend) : null;");
+                w.Line($"using var _reader = _command.Command.ExecuteReader({Behavior});");
+                w.Line("return _reader.Read() ? Read(_reader, _database.Backend) : null;");
                 break;
             case Exec.Exists:
-                w.Line($"return {wait}command.Command.ExecuteScalar{suffix}({ctOnly}){configure} is not null;");
+                w.Line($"return {wait}_command.Command.ExecuteScalar{suffix}({ctOnly}){configure} is not null;");
                 break;
             default:
-                w.Line($"return {wait}command.Command.ExecuteNonQuery{suffix}({ctOnly}){configure} > 0;");
+                w.Line($"return {wait}_command.Command.ExecuteNonQuery{suffix}({ctOnly}){configure} > 0;");
                 break;
         }
     }
@@ -341,7 +341,7 @@ internal static class TableAccessEmitter
     }
 
     private static string Bind(SchemaModel schema, ColumnModel column, string value) =>
-        DataTypes.Write(schema, "values", column.Kind, column.EnumName, column.Nullable && value.StartsWith("row."), column.Scale, value);
+        DataTypes.Write(schema, "_values", column.Kind, column.EnumName, column.Nullable && value.StartsWith("row."), column.Scale, value);
 
     // An entity's id is null until the database assigns it; updating by a missing key is a caller's mistake.
     private static string RowKey(TableModel table, ColumnModel column) =>

@@ -379,6 +379,96 @@ public abstract class AgentHiveDataContract : IDisposable
     }
 
     [Fact]
+    public void Declared_message_queries_return_typed_rows_in_order()
+    {
+        var to = NewAgent("to");
+        var other = NewAgent("other");
+        var task = NewTask();
+        var messages = new[]
+        {
+            new AgentMessage { ToAgentId = to, MessageType = MessageType.Request, Priority = 5, SentAt = T0, CorrelationId = "c1", Payload = $"{{\"task_id\": {task}}}" },
+            new AgentMessage { ToAgentId = to, MessageType = MessageType.Request, Priority = 1, SentAt = T1, CorrelationId = "c1" },
+            new AgentMessage { ToAgentId = to, MessageType = MessageType.Request, Priority = 5, SentAt = T0.AddTicks(-10) },
+            new AgentMessage { ToAgentId = other, MessageType = MessageType.Heartbeat, Priority = 1, SentAt = T0, Payload = $"{{\"task_id\": {task}}}" },
+            new AgentMessage { ToAgentId = to, MessageType = MessageType.Request, Priority = 1, SentAt = T0, Status = MessageStatus.Pending },
+        };
+        var ids = Db.AgentMessages.InsertManyReturningIds(messages);
+        Db.AgentMessages.Update(messages[4] with { Id = ids[4], Status = MessageStatus.Delivered, DeliveredAt = T1 });
+
+        var next = Db.NextPendingMessages(to, 2);
+        Assert.Equal(new[] { ids[1], ids[2] }, next.Select(m => m.Id!.Value));
+        Assert.Equal(messages[1] with { Id = ids[1] }, next[0]);
+        Assert.Equal(3, Db.NextPendingMessages(to, 10).Count);
+
+        Assert.Equal(new[] { ids[0], ids[1] }, Db.MessagesByCorrelationId("c1").Select(m => m.Id!.Value));
+        Assert.Equal(new[] { ids[0], ids[3] }, Db.MessagesByTaskId(task).Select(m => m.Id!.Value).OrderBy(i => i));
+        Assert.Empty(Db.MessagesByTaskId(task + 1));
+    }
+
+    [Fact]
+    public void Declared_task_queries_claim_count_and_walk_the_tree()
+    {
+        var agent = NewAgent();
+        var root = Db.Tasks.Insert(new AgentTask { Title = "root", Priority = 9, CreatedAt = T0, UpdatedAt = T0 });
+        var child = Db.Tasks.Insert(new AgentTask { Title = "child", ParentTaskId = root, Priority = 2, CreatedAt = T1, UpdatedAt = T0 });
+        var grandchild = Db.Tasks.Insert(new AgentTask { Title = "grandchild", ParentTaskId = child, Priority = 2, CreatedAt = T0, UpdatedAt = T0 });
+
+        var claimed = Db.ClaimNextTask(agent);
+        Assert.NotNull(claimed);
+        Assert.Equal(grandchild, claimed!.Id);
+        Assert.Equal(AgentTaskStatus.Assigned, claimed.Status);
+        Assert.Equal(agent, claimed.AgentId);
+        Assert.Equal(child, Db.ClaimNextTask(agent)!.Id);
+        Assert.Equal(root, Db.ClaimNextTask(agent)!.Id);
+        Assert.Null(Db.ClaimNextTask(agent));
+
+        Assert.Equal(new[] { grandchild, child, root }, Db.AgentOpenTasks(agent).Select(t => t.Id!.Value));
+        Assert.Equal(new[] { new TaskCountsByStatusRow(AgentTaskStatus.Assigned, 3) }, Db.TaskCountsByStatus());
+
+        var tree = Db.TaskSubtree(root);
+        Assert.Equal(
+            new[]
+            {
+                new TaskSubtreeRow(root, null, agent, "root", AgentTaskStatus.Assigned, 9, 0),
+                new TaskSubtreeRow(child, root, agent, "child", AgentTaskStatus.Assigned, 2, 1),
+                new TaskSubtreeRow(grandchild, child, agent, "grandchild", AgentTaskStatus.Assigned, 2, 2),
+            },
+            tree);
+
+        var project = Db.Projects.Insert(new Project { Name = "p" });
+        Db.ProjectTasks.InsertMany(new[] { new ProjectTask { ProjectId = project, TaskId = root }, new ProjectTask { ProjectId = project, TaskId = child } });
+        Assert.Equal(new[] { child, root }, Db.ProjectTasksOfProject(project).Select(t => t.Id!.Value));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Declared_agent_queries_return_memories_events_and_latest_checkpoint()
+    {
+        var agent = NewAgent();
+        var session = Db.ContextSessions.Insert(new ContextSession { AgentId = agent, ContextWindowTokens = 1000 });
+        Db.MemorySnapshots.InsertMany(new[] { 0.1, 0.9, 0.5 }
+            .Select(score => new MemorySnapshot { SessionId = session, AgentId = agent, MemoryType = MemoryType.Semantic, Content = $"m{score}", ContentHash = "h", ImportanceScore = score })
+            .ToList());
+        Db.Events.InsertMany(new[]
+        {
+            new Event { EventType = "a", Severity = EventSeverity.Error, CreatedAt = T0 },
+            new Event { EventType = "b", Severity = EventSeverity.Error, CreatedAt = T1 },
+            new Event { EventType = "c", Severity = EventSeverity.Info, CreatedAt = T1 },
+        });
+        Assert.Null(Db.AgentLatestCheckpoint(agent));
+        Db.Checkpoints.InsertMany(new[]
+        {
+            new Checkpoint { AgentId = agent, Label = "old", State = "{}", CreatedAt = T0 },
+            new Checkpoint { AgentId = agent, Label = "new", State = "{}", CreatedAt = T1 },
+        });
+
+        Assert.Equal(new[] { 0.9, 0.5 }, Db.AgentTopMemories(agent, 2).Select(m => m.ImportanceScore));
+        Assert.Equal(new[] { "b", "a" }, Db.RecentEventsBySeverity(EventSeverity.Error, 10).Select(e => e.EventType));
+        Assert.Equal("new", Db.AgentLatestCheckpoint(agent)!.Label);
+        Assert.Equal("new", (await Db.AgentLatestCheckpointAsync(agent))!.Label);
+        Assert.Equal(new[] { "b" }, (await Db.RecentEventsBySeverityAsync(EventSeverity.Error, 1)).Select(e => e.EventType));
+    }
+
+    [Fact]
     public void Rows_written_by_the_entity_insert_sql_read_back_exactly()
     {
         var row = new AgentTask { Title = "old path", Description = "d", Priority = 3, Context = "{\"a\": 1}", CreatedAt = T0, StartedAt = T1, UpdatedAt = T0 };
