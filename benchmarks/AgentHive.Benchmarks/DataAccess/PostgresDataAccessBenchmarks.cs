@@ -23,7 +23,6 @@ public class PostgresDataAccessBenchmarks
     private DapperMessages _dapper = null!;
     private EfMessages<PostgresHiveDbContext> _ef = null!;
     private AgentHiveDatabase _generated = null!;
-    private GeneratedRoutingRead _generatedRouting = null!;
 
     /// <summary>The database; null: <see cref="BenchmarkDatabases.PostgresConnectionString"/>.</summary>
     public string? ConnectionString { get; set; }
@@ -40,7 +39,6 @@ public class PostgresDataAccessBenchmarks
         _dapper = new DapperMessages(Open(), postgres: true);
         _ef = new EfMessages<PostgresHiveDbContext>(new PostgresHiveDbContext(Open()));
         _generated = new AgentHiveDatabase(Open());
-        _generatedRouting = new GeneratedRoutingRead(Open());
     }
 
     [GlobalCleanup]
@@ -49,7 +47,6 @@ public class PostgresDataAccessBenchmarks
         _raw.Dispose();
         _ef.Dispose();
         _generated.Dispose();
-        _generatedRouting.Dispose();
         MessageSeed.RemoveInserted(_connections[0], Data);
         foreach (var connection in _connections)
         {
@@ -85,7 +82,7 @@ public class PostgresDataAccessBenchmarks
     public Task<List<AgentMessage>> Routing10_EfCompiled() => _ef.NextPendingCompiledAsync(MessageDataSet.RoutingAgentId);
 
     [Benchmark, BenchmarkCategory(Categories.Routing)]
-    public Task<List<AgentMessage>> Routing10_Generated() => _generatedRouting.NextPendingAsync(MessageDataSet.RoutingAgentId);
+    public ValueTask<List<AgentMessage>> Routing10_Generated() => _generated.NextPendingMessagesAsync(MessageDataSet.RoutingAgentId, MessageDataSet.RoutingLimit);
 
     [Benchmark(Baseline = true), BenchmarkCategory(Categories.InsertOne)]
     public Task<long> InsertOne_Raw() => _raw.InsertAsync(_fixture.NewMessage);

@@ -22,7 +22,6 @@ public class SqliteDataAccessBenchmarks
     private DapperMessages _dapper = null!;
     private EfMessages<SqliteHiveDbContext> _ef = null!;
     private AgentHiveDatabase _generated = null!;
-    private GeneratedRoutingRead _generatedRouting = null!;
 
     /// <summary>The database; null: <see cref="BenchmarkDatabases.SqliteConnectionString"/>.</summary>
     public string? ConnectionString { get; set; }
@@ -39,7 +38,6 @@ public class SqliteDataAccessBenchmarks
         _dapper = new DapperMessages(Open(), postgres: false);
         _ef = new EfMessages<SqliteHiveDbContext>(new SqliteHiveDbContext(Open()));
         _generated = new AgentHiveDatabase(Open());
-        _generatedRouting = new GeneratedRoutingRead(Open());
     }
 
     [GlobalCleanup]
@@ -48,7 +46,6 @@ public class SqliteDataAccessBenchmarks
         _raw.Dispose();
         _ef.Dispose();
         _generated.Dispose();
-        _generatedRouting.Dispose();
         MessageSeed.RemoveInserted(_connections[0], Data);
         foreach (var connection in _connections)
         {
@@ -86,7 +83,7 @@ public class SqliteDataAccessBenchmarks
     public List<AgentMessage> Routing10_EfCompiled() => _ef.NextPendingCompiled(MessageDataSet.RoutingAgentId);
 
     [Benchmark, BenchmarkCategory(Categories.Routing)]
-    public List<AgentMessage> Routing10_Generated() => _generatedRouting.NextPending(MessageDataSet.RoutingAgentId);
+    public List<AgentMessage> Routing10_Generated() => _generated.NextPendingMessages(MessageDataSet.RoutingAgentId, MessageDataSet.RoutingLimit);
 
     [Benchmark(Baseline = true), BenchmarkCategory(Categories.InsertOne)]
     public long InsertOne_Raw() => _raw.Insert(_fixture.NewMessage);
