@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using AgentHive.Entities;
@@ -34,6 +35,7 @@ public class PostgresDataAccessBenchmarks
     {
         ConnectionString ??= BenchmarkDatabases.PostgresConnectionString();
         MessageSeed.EnsurePostgres(ConnectionString, Data);
+        Console.WriteLine($"// PostgreSQL {Open().PostgreSqlVersion}");
         _fixture = new DataAccessFixture(Data);
         _raw = new RawPostgresMessages(Open());
         _dapper = new DapperMessages(Open(), postgres: true);

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using AgentHive.Entities;
 using BenchmarkDotNet.Attributes;
@@ -32,6 +33,7 @@ public class SqliteDataAccessBenchmarks
     public void Setup()
     {
         ConnectionString ??= BenchmarkDatabases.SqliteConnectionString();
+        Console.WriteLine($"// SQLite {Runtime.Sqlite.SqliteConnectionSetup.LibraryVersion()}");
         MessageSeed.EnsureSqlite(ConnectionString, Data);
         _fixture = new DataAccessFixture(Data);
         _raw = new RawSqliteMessages(Open());
