@@ -260,6 +260,10 @@ public static class DiagnosticDescriptors
         "More than one YAML document",
         "schema.yaml holds a second YAML document from here on, which would be ignored. Keep one document: remove this '---' and merge what follows into the first, or delete it.");
 
+    public static readonly DiagnosticDescriptor DataAccessMemberCollision = Error("AH0075",
+        "Generated data access members collide",
+        "{0} becomes the member '{1}' of the generated class {2}, which {3} already takes. {4}");
+
     public static readonly DiagnosticDescriptor QueryUnknownTable = Error("AH0080",
         "Query names an unknown table",
         "{0} names table '{1}', which {2}. Fix the name, or declare the table under 'tables'.");

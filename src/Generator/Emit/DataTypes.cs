@@ -49,8 +49,8 @@ internal static class DataTypes
             ColumnKind.Boolean => $"{reader}.GetBoolean({ordinal})",
             ColumnKind.Text or ColumnKind.Json => $"{reader}.GetString({ordinal})",
             ColumnKind.Enum => $"{EnumExtensions(schema, enumName!)}.ParseDbValue({reader}.GetString({ordinal}))",
-            ColumnKind.Decimal => $"{backend}.ReadDecimal(reader, {ordinal}, {scale})",
-            _ => $"{backend}.Read{ValueKind(kind)}(reader, {ordinal})",
+            ColumnKind.Decimal => $"{backend}.ReadDecimal({reader}, {ordinal}, {scale})",
+            _ => $"{backend}.Read{ValueKind(kind)}({reader}, {ordinal})",
         };
         return nullable ? $"{reader}.IsDBNull({ordinal}) ? null : {read}" : read;
     }

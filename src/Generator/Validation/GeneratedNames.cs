@@ -81,7 +81,79 @@ public static class GeneratedNames
         }
 
         CheckUnique(types, model, diagnostics);
+        CheckDataAccess(syntax, model, diagnostics);
         return diagnostics.Count == before;
+    }
+
+    // Members the database class inherits from AgentHive.Runtime.Data.SchemaDatabase and object, or declares itself.
+    private static readonly HashSet<string> DatabaseMembers = new(StringComparer.Ordinal)
+    {
+        "Connection", "Backend", "Transaction", "BeginTransaction", "BeginTransactionAsync", "Prepare", "PrepareAsync",
+        "InsertMany", "InsertManyAsync", "InsertManyReturningIds", "InsertManyReturningIdsAsync", "OpenConnection", "Open",
+        "Dispose", "DisposeAsync", "StatementCount", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone",
+        "ReferenceEquals", "Finalize",
+    };
+
+    /// <summary>
+    /// The generated database class holds a property per table and a method (and its Async twin) per query:
+    /// none may take another's name, an inherited member's, or the class's own (CS0542). Method arguments
+    /// may not be called cancellationToken, which every async method takes last.
+    /// </summary>
+    private static void CheckDataAccess(SchemaSyntax syntax, SchemaModel model, List<DiagnosticInfo> diagnostics)
+    {
+        var database = Emit.DatabaseEmitter.ClassName(model);
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal) { [database] = "the class itself (a member cannot have its class's name)" };
+        foreach (var member in DatabaseMembers)
+        {
+            taken[member] = "an inherited member";
+        }
+
+        void Take(string name, string owner, LocationInfo at, string fix)
+        {
+            if (taken.TryGetValue(name, out var first))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DataAccessMemberCollision, at, owner, name, database, first, fix));
+            }
+            else
+            {
+                taken[name] = owner;
+            }
+        }
+
+        foreach (var table in model.Tables)
+        {
+            var at = syntax.Tables.First(s => s.Name.Value == table.Name).Name.Location;
+            Take(Emit.TableAccessEmitter.PropertyName(table), $"table '{table.Name}'", at, "Rename the table");
+            foreach (var column in table.PrimaryKey.Columns.Concat(table.Uniques.SelectMany(u => u.Columns)))
+            {
+                if (Emit.DataTypes.Argument(table.Columns.First(c => c.Name == column).PropertyName) == "cancellationToken")
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DataAccessMemberCollision, at, $"key column '{table.Name}.{column}'",
+                        "cancellationToken", Emit.TableAccessEmitter.ClassName(table), "every async method's last argument", "Rename the column"));
+                }
+            }
+        }
+
+        foreach (var query in model.Queries)
+        {
+            var at = syntax.Queries.FirstOrDefault(s => s.Name.Value == query.Name)?.Name.Location ?? syntax.Location;
+            var owner = $"query '{query.Name}'";
+            Take(query.MethodName, owner, at, "Rename the query");
+            Take(query.MethodName + "Async", owner, at, "Rename the query");
+            Take(query.MethodName + "CoreAsync", owner, at, "Rename the query");
+            Take(query.MethodName + "Statement", owner, at, "Rename the query");
+            if (query.Result.Kind == QueryResultKind.Projection)
+            {
+                Take(query.MethodName + "Columns", owner, at, "Rename the query");
+                Take("Read" + query.Result.TypeName, $"the result record of {owner}", at, "Rename the query or its result type ('typeName:')");
+            }
+
+            foreach (var parameter in query.Parameters.Where(p => p.ArgumentName == "cancellationToken"))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DataAccessMemberCollision, at, $"parameter '{parameter.Name}' of {owner}",
+                    "cancellationToken", database, "every async method's last argument", "Rename the parameter"));
+            }
+        }
     }
 
     private static void CheckUnique(List<GeneratedType> types, SchemaModel model, List<DiagnosticInfo> diagnostics)

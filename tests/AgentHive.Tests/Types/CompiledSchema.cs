@@ -30,6 +30,9 @@ internal sealed class CompiledSchema
         _assembly = Assembly.Load(image.ToArray());
     }
 
+    /// <summary>The compiled generated code.</summary>
+    public Assembly Assembly => _assembly;
+
     /// <summary>A new entity with the given properties set (the others keep their initializers).</summary>
     public Entity New(string typeName, params (string Property, object? Value)[] values)
     {
