@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using AgentHive.Generator.Model;
+using AgentHive.Generator.Validation;
 
 namespace AgentHive.Generator.Emit;
 
@@ -31,10 +32,18 @@ internal static class QueryPlanEmitter
         WriteRows(w, "Expectations", schema.Queries.SelectMany(q =>
             q.Uses.Select(u => new[] { q.Name, "uses", u }).Concat(q.MustNotScan.Select(t => new[] { q.Name, "mustNotScan", t }))));
         w.Line();
+        w.Line("/// <summary>One row per table alias of a query's SQL, as SQLite's plan names the table: query, backend (sqlite or postgres), alias, table.</summary>");
+        WriteRows(w, "Aliases", schema.Queries.SelectMany(q => Aliases(schema, q, "sqlite", q.Sqlite).Concat(Aliases(schema, q, "postgres", q.Postgres))));
+        w.Line();
         w.Line("/// <summary>One row per declared index: table, index, and 'foreignKey' when it leads with a foreign key's columns (deletes of the parent need it), else empty.</summary>");
         WriteRows(w, "Indexes", schema.Tables.SelectMany(t => t.Indexes.Select(i => new[] { t.Name, i.Name, ServesForeignKey(t, i) ? "foreignKey" : string.Empty })));
         w.Close();
     }
+
+    private static IEnumerable<string[]> Aliases(SchemaModel schema, QueryModel query, string backend, string sql) =>
+        QuerySqlScan.Scan(sql, t => schema.Tables.FirstOrDefault(table => table.Name == t)?.Columns.Select(c => c.Name).ToList())
+            .TableAliases.OrderBy(a => a.Key, System.StringComparer.Ordinal)
+            .Select(a => new[] { query.Name, backend, a.Key, a.Value });
 
     private static string FirstValue(SchemaModel schema, QueryValueModel value) =>
         value.EnumName is { } name ? schema.Enums.First(e => e.Name == name).Values[0].Value : string.Empty;

@@ -66,6 +66,10 @@ public sealed class QuerySqlScan
     /// <summary>Schema tables the SQL names (in FROM, JOIN, UPDATE, INTO).</summary>
     public SortedSet<string> Tables { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Aliases of schema tables (FROM tasks t: t → tasks), as SQLite's plans name them.</summary>
+    public IEnumerable<KeyValuePair<string, string>> TableAliases =>
+        _sources.Where(s => s.Value is not null && s.Key != s.Value && Tables.Contains(s.Value)).Select(s => new KeyValuePair<string, string>(s.Key, s.Value!));
+
     /// <summary>True when the statement returns rows (a SELECT or VALUES, or RETURNING); null when the scan cannot tell.</summary>
     public bool? ReturnsRows { get; private set; }
 

@@ -19,7 +19,8 @@ namespace AgentHive.Runtime.CommandLine;
 /// <c>return SchemaCommandLine.Run(args, typeof(Program).Assembly);</c>.
 /// Exit codes: 0 success, 1 the database operation failed, 2 bad usage or configuration,
 /// 3 another deployer held the migration lock past the timeout, 4 verify found drift, edited history or
-/// corruption, 5 up or down refused because the database's history does not match this build.
+/// corruption, 5 up or down refused because the database's history does not match this build,
+/// 6 check-queries found a declared query whose plan breaks its expectations.
 /// </summary>
 public static class SchemaCommandLine
 {
@@ -40,6 +41,9 @@ public static class SchemaCommandLine
 
     /// <summary>Exit code: <c>up</c> or <c>down</c> refused because the database's history does not match this build.</summary>
     public const int HistoryMismatch = 5;
+
+    /// <summary>Exit code: <c>check-queries</c> found a declared query that scans a table it must not, or misses an index it must use.</summary>
+    public const int QueryPlanFailed = 6;
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = false };
 
@@ -179,7 +183,11 @@ public static class SchemaCommandLine
         var schema = new Command("schema", "Work with the schema history");
         schema.Subcommands.Add(freeze);
 
-        foreach (var command in new[] { up, down, status, script, verify, baseline, schema })
+        var checkQueries = new Command("check-queries",
+            "Explain every query declared in the schema on the configured database: fail where a plan scans a table it must not or misses an index it must use; warn about indexes no query uses");
+        checkQueries.SetAction(parse => Execute(parse, common, (migrator, report) => CheckQueries(migrator, report, common.SchemaAssembly)));
+
+        foreach (var command in new[] { up, down, status, script, verify, baseline, schema, checkQueries })
         {
             parent.Subcommands.Add(command);
         }
@@ -196,6 +204,54 @@ public static class SchemaCommandLine
 
         report.Set(verb == "Applying" ? "applied" : "reverted", steps.Select(s => new { s.Version, s.Description, ElapsedMs = (long)s.Elapsed.TotalMilliseconds }));
         report.Current(migrator.Status());
+    }
+
+    private static void CheckQueries(SchemaMigrator migrator, Report report, Assembly schemaAssembly)
+    {
+        var pending = migrator.Status().Where(s => !s.Applied).Select(s => s.Version).ToList();
+        if (pending.Count > 0)
+        {
+            throw new DeploymentException(DeploymentFailureKind.Usage,
+                $"The database is not at the latest version (pending: {string.Join(", ", pending)}). Run 'up' first: the plans of the declared queries are checked on the latest schema.");
+        }
+
+        var declared = Queries.DeclaredQueries.Load(schemaAssembly);
+        Queries.QueryPlanReport result;
+        using (var connection = SchemaVerifier.Open(migrator.Options))
+        {
+            result = Queries.QueryPlanCheck.Run(connection, migrator.Options.ParsedProvider, declared);
+        }
+
+        foreach (var query in result.Queries)
+        {
+            report.Text($"{(query.Passed ? "ok    " : "FAILED")} {query.Query}");
+            foreach (var problem in query.Problems)
+            {
+                report.Text($"  {problem}");
+            }
+
+            foreach (var line in query.Plan)
+            {
+                report.Text($"    {line}");
+            }
+        }
+
+        foreach (var index in result.UnusedIndexes)
+        {
+            report.Text($"warning: index '{index.Name}' on '{index.Table}' is used by no declared query: write cost with no read benefit" +
+                (index.ServesForeignKey ? " (it serves a foreign key: deleting or updating a parent row searches it)." : ". Declare the query it serves, or drop it."));
+        }
+
+        var failed = result.Queries.Count(q => !q.Passed);
+        report.Text(failed == 0
+            ? $"All {result.Queries.Count} declared queries meet their plan expectations."
+            : $"{failed} of {result.Queries.Count} declared queries break their plan expectations.");
+        report.Set("queries", result.Queries.Select(q => new { q.Query, q.Passed, q.Problems, q.Plan, q.Parameters, q.UsedIndexes }));
+        report.Set("unusedIndexes", result.UnusedIndexes.Select(i => new { i.Table, Index = i.Name, i.ServesForeignKey }));
+        if (failed > 0)
+        {
+            report.ExitCode = QueryPlanFailed;
+        }
     }
 
     // Under --json, stdout carries one JSON object and nothing else: the script goes into it.

@@ -28,9 +28,10 @@ public sealed class PreparedCommand : IDisposable
     public RowWriter Values => _writer.Reset();
 
     /// <summary>
-    /// Result column ordinals resolved by name on the first read (see <see cref="Ordinals(DbDataReader, string[])"/>);
-    /// kept for every later execution of this command.
+    /// The ordinals of the result columns <paramref name="names"/>, looked up by name on this command's first
+    /// read and kept for every later execution: a query may select its columns in any order.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The result lacks one of the columns.</exception>
     public int[] Ordinals(DbDataReader reader, string[] names)
     {
         if (_ordinals is { } known)
@@ -45,13 +46,9 @@ public sealed class PreparedCommand : IDisposable
             {
                 ordinals[i] = reader.GetOrdinal(names[i]);
             }
-            catch (IndexOutOfRangeException)
+            catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException)
             {
-                throw new InvalidOperationException($"The query's result has no column '{names[i]}'. Its SQL must select every column of the result, by that name.");
-            }
-            catch (ArgumentException)
-            {
-                throw new InvalidOperationException($"The query's result has no column '{names[i]}'. Its SQL must select every column of the result, by that name.");
+                throw new InvalidOperationException($"The query's result has no column '{names[i]}'. Its SQL must select every column of the result, by that name.", ex);
             }
         }
 

@@ -162,7 +162,7 @@ public sealed class SchemaMigrator
         EnsureUpTarget(targetVersion);
 
         // Under the lock, the applied versions are read afresh: a deployer that waited applies nothing twice.
-        return Locked(runner =>
+        var applied = Locked(runner =>
         {
             EnsureHistoryMatches(runner);
             var steps = new List<MigrationStep>();
@@ -179,6 +179,15 @@ public sealed class SchemaMigrator
 
             return steps;
         });
+
+        // New tables and indexes get planner statistics at once (see PlannerStatistics).
+        if (applied.Count > 0)
+        {
+            using var connection = SchemaVerifier.Open(_options);
+            Maintenance.PlannerStatistics.AfterMigration(connection, _provider);
+        }
+
+        return applied;
     }
 
     /// <summary>Reverts applied versions above <paramref name="targetVersion"/>, newest first (0 reverts all).</summary>

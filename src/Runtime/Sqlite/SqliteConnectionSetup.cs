@@ -64,6 +64,13 @@ public static class SqliteConnectionSetup
         {
             command.CommandText = "PRAGMA journal_mode = WAL;";
             command.ExecuteNonQuery();
+
+            // Application connections refresh stale planner statistics (the migrator analyzes after it migrates).
+            if (foreignKeys)
+            {
+                command.CommandText = Maintenance.PlannerStatistics.SqliteOnOpen;
+                command.ExecuteNonQuery();
+            }
         }
     }
 
