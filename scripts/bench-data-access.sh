@@ -11,4 +11,9 @@ if [ -z "${AGENTHIVE_BENCH_POSTGRES:-}" ] && [ -z "${AGENTHIVE_TEST_POSTGRES:-}"
   source scripts/local-postgres.sh
 fi
 # In-process: the out-of-process toolchain rebuilds the whole solution per run, which outlasts its build timeout on 2 cores.
-exec dotnet run -c Release --project benchmarks/AgentHive.Benchmarks -- --filter '*DataAccess*' --inProcess "$@"
+# A --filter of your own (e.g. '*Sqlite*Routing10*') replaces the default one.
+filter=(--filter '*DataAccess*')
+for argument in "$@"; do
+  if [ "$argument" = "--filter" ]; then filter=(); fi
+done
+exec dotnet run -c Release --project benchmarks/AgentHive.Benchmarks -- "${filter[@]}" --inProcess "$@"
