@@ -354,8 +354,7 @@ public abstract class AgentHiveDataContract : IDisposable
         using (var transaction = Connection.BeginTransaction())
         {
             Db.Transaction = transaction;
-            NewTask("inside");
-            Assert.True(Db.Tasks.Exists(Database.Scalar("SELECT MAX(id) FROM tasks")));
+            Assert.True(Db.Tasks.Exists(NewTask("inside")));
             transaction.Commit();
         }
 
