@@ -10,6 +10,12 @@ if [ -z "${AGENTHIVE_TEST_POSTGRES:-}" ] && ! docker info >/dev/null 2>&1; then
   source scripts/local-postgres.sh
 fi
 
+# Mermaid's own parser checks the generated ER diagrams; tests/mermaid pins its version.
+if [ ! -d tests/mermaid/node_modules/mermaid ] && command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/mermaid --no-audit --no-fund >/dev/null \
+    || echo "npm ci in tests/mermaid failed; the Mermaid syntax test will fail and say why." >&2
+fi
+
 log=$(mktemp)
 dotnet test AgentHive.sln 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

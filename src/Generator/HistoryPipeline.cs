@@ -182,6 +182,12 @@ public static class HistoryPipeline
             }
 
             CheckWaysBack(restrictions, model, previous.Version, step, diagnostics);
+
+            // Frozen versions are released: nothing can act on their lint any more.
+            foreach (var operation in BlockingOperations.Find(up, previousForm))
+            {
+                Report(diagnostics, operation.Descriptor, step.At(operation.At), operation.Arguments);
+            }
         }
 
         var downGuards = restrictions.Select(r => r.GuardQuery(model.Version, previous.Version)).ToList();
@@ -191,16 +197,31 @@ public static class HistoryPipeline
                 version, $"{missing.Table}.{missing.Column}", missing.IsNew ? "as a new column" : "where it was nullable");
         }
 
-        // A frozen version keeps the SQLite form it was frozen in: the one its recorded checksum matches.
+        // A frozen version keeps the SQLite form and the way of altering tables it was frozen with: the ones
+        // its recorded checksum matches. A version being developed is written in today's form, in place.
         var recordedSqlite = isFrozen && checksums.TryGetValue((model.Version, "sqlite"), out var r) ? r.Hash : null;
-        var sqlite = SqliteDialect.Forms
-            .Select(form => SqliteSql.Plan(up, down, downGuards, previousForm, form))
-            .FirstOrDefault(p => recordedSqlite is null ? p.Form == SqliteDialect.Instance : p.Checksum == recordedSqlite)
-            ?? SqliteSql.Plan(up, down, downGuards, previousForm, SqliteDialect.Instance);
+        var newest = SqliteSql.Plan(up, down, downGuards, previousForm, SqliteDialect.Instance, SqliteAlterMode.InPlace);
+        var sqlite = recordedSqlite is null || newest.Checksum == recordedSqlite
+            ? newest
+            : SqliteDialect.Forms
+                .SelectMany(form => new[] { SqliteAlterMode.InPlace, SqliteAlterMode.RebuildOnly }.Select(mode => (form, mode)))
+                .Skip(1)
+                .Select(p => SqliteSql.Plan(up, down, downGuards, previousForm, p.form, p.mode))
+                .FirstOrDefault(p => p.Checksum == recordedSqlite)
+              ?? newest;
         var (sqliteForm, sqliteUp, sqliteDown, sqliteChecksum) = sqlite;
-        var postgresUp = PostgresPlanner.Plan(up);
+        // Likewise on PostgreSQL: a version frozen before the online form keeps its classic form.
         var postgresDown = PostgresPlanner.Plan(down);
-        var postgresChecksum = Checksum(postgresUp, downGuards.Concat(postgresDown));
+        var recordedPostgres = isFrozen && checksums.TryGetValue((model.Version, "postgres"), out var rp) ? rp.Hash : null;
+        var postgresPlan = PostgresPlanner.Plan(up, online: true);
+        var postgresChecksum = PostgresChecksum(postgresPlan, downGuards, postgresDown);
+        if (recordedPostgres is not null && recordedPostgres != postgresChecksum &&
+            PostgresPlanner.Plan(up, online: false) is var classic && PostgresChecksum(classic, downGuards, postgresDown) == recordedPostgres)
+        {
+            (postgresPlan, postgresChecksum) = (classic, recordedPostgres);
+        }
+
+        var postgresUp = postgresPlan.Transaction;
         if (isFrozen)
         {
             foreach (var (backend, actual) in new[] { ("sqlite", sqliteChecksum), ("postgres", postgresChecksum) })
@@ -219,9 +240,14 @@ public static class HistoryPipeline
 
         var plan = new VersionPlan(model.Version, model.Description.Length > 0 ? model.Description : $"{model.Name} version {model.Version}", isFrozen,
             sqliteUp.ToEquatableArray(), sqliteDown.ToEquatableArray(), postgresUp.ToEquatableArray(), postgresDown.ToEquatableArray(),
-            sqliteChecksum, postgresChecksum, lost.Select(l => l.Description).ToEquatableArray(), downGuards.ToEquatableArray());
+            sqliteChecksum, postgresChecksum, lost.Select(l => l.Description).ToEquatableArray(), downGuards.ToEquatableArray(),
+            postgresPlan.Online.ToEquatableArray());
         return (plan, sqliteForm);
     }
+
+    // The online steps count as Up SQL: a version without any has the checksum it always had.
+    private static string PostgresChecksum(PostgresPlan up, IEnumerable<string> downGuards, IEnumerable<string> down) =>
+        Checksum(up.Transaction.Concat(up.Online), downGuards.Concat(down));
 
     /// <summary>Every rule going down re-imposes needs a declared way back, and every declared one a rule.</summary>
     private static void CheckWaysBack(IReadOnlyList<DownRestriction> restrictions, SchemaModel model, int previousVersion, Parsed step, List<DiagnosticInfo> diagnostics)
@@ -380,10 +406,10 @@ public static class HistoryPipeline
     private sealed record SqliteSql(SqliteDialect Form, IReadOnlyList<string> Up, IReadOnlyList<string> Down, string Checksum)
     {
         // The Down guards are part of the checksum: they decide whether a downgrade runs at all.
-        public static SqliteSql Plan(VersionChanges up, VersionChanges down, IReadOnlyList<string> downGuards, SqliteDialect previousForm, SqliteDialect form)
+        public static SqliteSql Plan(VersionChanges up, VersionChanges down, IReadOnlyList<string> downGuards, SqliteDialect previousForm, SqliteDialect form, SqliteAlterMode mode)
         {
-            var upSql = SqlitePlanner.Plan(up, previousForm, form);
-            var downSql = SqlitePlanner.Plan(down, form, previousForm);
+            var upSql = SqlitePlanner.Plan(up, previousForm, form, mode);
+            var downSql = SqlitePlanner.Plan(down, form, previousForm, mode);
             return new SqliteSql(form, upSql, downSql, HistoryPipeline.Checksum(upSql, downGuards.Concat(downSql)));
         }
     }

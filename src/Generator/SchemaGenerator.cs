@@ -118,6 +118,7 @@ public sealed class SchemaGenerator : IIncrementalGenerator
         }
 
         context.AddSource($"{schema.Namespace}.{schema.TypeName}.g.cs", SchemaEmitter.Emit(schema));
+        context.AddSource($"{schema.Namespace}.{schema.TypeName}.Documentation.g.cs", DocumentationEmitter.Emit(schema));
         if (hasFluentMigrator)
         {
             foreach (var plan in history.Versions)

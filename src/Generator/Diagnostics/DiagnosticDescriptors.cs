@@ -303,6 +303,35 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor QueryExpectationOffTable = Error("AH0089",
         "Plan expectation about a table the query does not read",
         "Query '{0}' lists '{1}' under '{2}', but its SQL does not read table '{3}'{4}. Remove the entry or fix the SQL.");
+    // Online migrations: operations of the version being developed that rewrite or scan a populated table
+    // while writers wait. Warnings, suppressible per code (NoWarn) once the wait is accepted.
+    public static readonly DiagnosticDescriptor SqliteTableRebuild = Warning("AH0090",
+        "SQLite table rebuilt by the upgrade",
+        "Version {0} rebuilds SQLite table '{1}' because {2}: every row is copied and every index rebuilt while the migration holds the database's write lock, " +
+        "so writers wait for the whole copy (about 200,000 rows/s). To change the table in place, keep the version to what ALTER TABLE can do " +
+        "(add a column that is nullable or has a constant default, rename or drop a column no constraint uses, add or drop indexes); " +
+        "otherwise deploy when writers can wait (see docs/online-migrations.md).");
+
+    public static readonly DiagnosticDescriptor PostgresTypeRewrite = Warning("AH0091",
+        "Type change rewrites the PostgreSQL table",
+        "Version {0} changes column '{1}' from {2} to {3}: PostgreSQL rewrites table '{4}' and its indexes under an ACCESS EXCLUSIVE lock, which blocks every read and write of it until the migration commits. " +
+        "Safer: add a new column of the new type, backfill it in batches, move the application over to it, and drop the old column in a later version.");
+
+    public static readonly DiagnosticDescriptor UniqueConstraintOnExistingTable = Warning("AH0092",
+        "UNIQUE constraint added to an existing table",
+        "Version {0} adds UNIQUE constraint '{1}' to existing table '{2}': PostgreSQL builds its index inside the migration's transaction under an ACCESS EXCLUSIVE lock, " +
+        "blocking reads and writes of the table for the whole build, and SQLite rebuilds the table. " +
+        "Safer: declare a unique index instead ('indexes:' with 'unique: true'), which SQLite adds without a rebuild and PostgreSQL can build CONCURRENTLY.");
+
+    public static readonly DiagnosticDescriptor NonConstantDefaultOnAddedColumn = Warning("AH0093",
+        "Column added to an existing table with a default that is not a constant",
+        "Version {0} adds column '{1}' to existing table '{2}' with 'default: {3}': {4} " +
+        "Safer: add the column without this default (nullable, or with a constant default) and let the application write the value, as the generated entities do; backfill existing rows in a step.");
+
+    public static readonly DiagnosticDescriptor RenameBreaksRunningVersions = Warning("AH0094",
+        "Rename breaks application instances still running the previous version",
+        "Version {0} renames {1} '{2}' to '{3}': application instances still running version {4} use the old name and fail from the moment the upgrade commits. " +
+        "Safer for a rolling deploy: add '{3}' as a new {1}, write both and backfill it, move every reader over, and drop '{2}' in a later version.");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()

@@ -11,14 +11,31 @@ namespace AgentHive.Generator.Diff;
 /// order where each step is valid: rules that change are dropped first (so data can move), columns
 /// and data change, then the rules of the target version are added back.
 /// </summary>
+/// <remarks>
+/// The online form (upgrades) keeps the transaction to catalog changes that take their locks only
+/// briefly, and moves what scans or rewrites a populated table into <see cref="PostgresPlan.Online"/>:
+/// steps run one by one after the transaction commits, each in its own transaction or none
+/// (<c>CREATE INDEX CONCURRENTLY</c>), each safe to run again. The classic form is what versions
+/// frozen before the online form existed were checksummed with.
+/// </remarks>
 public static class PostgresPlanner
 {
     private static readonly ISqlDialect Dialect = PostgresDialect.Instance;
 
-    public static IReadOnlyList<string> Plan(VersionChanges changes)
+    /// <summary>Placeholders of a batched backfill: the runtime binds a page range of the table to them.</summary>
+    public const string FirstPage = "@first_page", EndPage = "@end_page";
+
+    /// <summary>The classic form: every statement in the version's transaction.</summary>
+    public static IReadOnlyList<string> Plan(VersionChanges changes) => Plan(changes, online: false).Transaction;
+
+    public static PostgresPlan Plan(VersionChanges changes, bool online)
     {
+        online = online && changes.IsUpgrade;
         var kept = changes.KeptTables.Select(p => new Pair(p.Source, p.Target, changes.InTargetNames(p.Source, p.Target))).ToList();
         var statements = new List<string>();
+        var steps = new OnlineSteps();
+        // Names a dropped index must give up inside the transaction, because something of the target takes them.
+        var takenNames = new HashSet<string>(changes.Target.Tables.SelectMany(t => t.Indexes.Select(i => i.Name).Concat(DdlBuilder.Constraints(t, Dialect).Select(c => c.Name))));
         statements.AddRange(changes.Steps(before: true).Select(s => s.Postgres));
 
         // 1. Drop what no longer holds: triggers that change, indexes and constraints that go or change.
@@ -38,7 +55,15 @@ public static class PostgresPlanner
 
             foreach (var index in pair.Renamed.Indexes.Where(i => Match(pair.Target, i, pair.Renamed) is null))
             {
-                statements.Add($"DROP INDEX {SqlText.Quote(index.Name)}");
+                // A unique index may stand in the way of the data changes below; it goes in the transaction.
+                if (online && !index.Unique && !takenNames.Contains(index.Name))
+                {
+                    steps.Drops.Add($"DROP INDEX CONCURRENTLY IF EXISTS {SqlText.Quote(index.Name)}");
+                }
+                else
+                {
+                    statements.Add($"DROP INDEX {SqlText.Quote(index.Name)}");
+                }
             }
 
             var targetClauses = DdlBuilder.Constraints(pair.Target, Dialect).Select(c => c.Clause).ToList();
@@ -107,9 +132,10 @@ public static class PostgresPlanner
         }
 
         // 4. Columns and data of kept tables, then their rules.
+        var batched = online && !changes.Steps(before: false).Any();
         foreach (var pair in kept)
         {
-            statements.AddRange(AlterColumns(changes, pair));
+            statements.AddRange(AlterColumns(changes, pair, online ? steps : null, batched && !pair.Target.AutoUpdateColumns.Any()));
         }
 
         foreach (var pair in kept)
@@ -118,12 +144,38 @@ public static class PostgresPlanner
             var sourceClauses = DdlBuilder.Constraints(pair.Renamed, Dialect).Select(c => c.Clause).ToList();
             foreach (var constraint in DdlBuilder.Constraints(pair.Target, Dialect).Where(c => !sourceClauses.Contains(c.Clause)))
             {
-                statements.Add($"ALTER TABLE {table} ADD CONSTRAINT {SqlText.Quote(constraint.Name)} {constraint.Clause}");
+                var name = SqlText.Quote(constraint.Name);
+                if (online && (constraint.Clause.StartsWith("FOREIGN KEY", System.StringComparison.Ordinal) || constraint.Clause.StartsWith("CHECK", System.StringComparison.Ordinal)))
+                {
+                    // NOT VALID checks new rows only: no scan under the lock. VALIDATE scans later without blocking writes.
+                    statements.Add($"ALTER TABLE {table} ADD CONSTRAINT {name} {constraint.Clause} NOT VALID");
+                    steps.Validations.Add($"ALTER TABLE {table} VALIDATE CONSTRAINT {name}");
+                }
+                else if (online && constraint.Clause.StartsWith("UNIQUE ", System.StringComparison.Ordinal))
+                {
+                    // The index is built without blocking writes; the constraint then only adopts it.
+                    steps.Indexes.Add($"CREATE UNIQUE INDEX CONCURRENTLY {name} ON {table} {constraint.Clause.Substring("UNIQUE ".Length)}");
+                    steps.Indexes.Add(
+                        $"DO $step$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = {SqlText.Literal(constraint.Name)} AND conrelid = {SqlText.Literal(table)}::regclass) " +
+                        $"THEN ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}; END IF; END $step$");
+                }
+                else
+                {
+                    statements.Add($"ALTER TABLE {table} ADD CONSTRAINT {name} {constraint.Clause}");
+                }
             }
 
             foreach (var index in pair.Target.Indexes.Where(i => Match(pair.Renamed, i, pair.Target) is null))
             {
-                statements.Add(DdlBuilder.CreateIndex(pair.Target, index, Dialect));
+                var create = DdlBuilder.CreateIndex(pair.Target, index, Dialect);
+                if (online)
+                {
+                    steps.Indexes.Add(Concurrently(create));
+                }
+                else
+                {
+                    statements.Add(create);
+                }
             }
 
             if (pair.TriggersChanged)
@@ -133,10 +185,41 @@ public static class PostgresPlanner
         }
 
         statements.AddRange(changes.Steps(before: false).Select(s => s.Postgres));
-        return statements;
+        return new PostgresPlan(statements, steps.All());
     }
 
-    private static IEnumerable<string> AlterColumns(VersionChanges changes, Pair pair)
+    /// <summary>CREATE [UNIQUE] INDEX as CREATE [UNIQUE] INDEX CONCURRENTLY.</summary>
+    private static string Concurrently(string createIndex)
+    {
+        var at = createIndex.IndexOf("INDEX ", System.StringComparison.Ordinal) + "INDEX ".Length;
+        return createIndex.Substring(0, at) + "CONCURRENTLY " + createIndex.Substring(at);
+    }
+
+    /// <summary>
+    /// A backfill as batches over page ranges (each its own transaction): only rows still without a value,
+    /// and only to a value, so a batch run twice, or a row moved by an update, is harmless.
+    /// </summary>
+    private static string BatchedBackfill(string table, string name, string backfill) =>
+        $"UPDATE {table} SET {name} = {backfill} WHERE {name} IS NULL AND ({backfill}) IS NOT NULL " +
+        $"AND ctid >= format('(%s,0)', {FirstPage}::bigint)::tid AND ctid < format('(%s,0)', {EndPage}::bigint)::tid";
+
+    /// <summary>
+    /// SET NOT NULL without scanning under ACCESS EXCLUSIVE: a validated CHECK (col IS NOT NULL) lets
+    /// PostgreSQL 12+ skip the scan; the helper check goes afterwards. Each step can run again.
+    /// </summary>
+    private static IEnumerable<string> SetNotNull(TableModel target, string table, ColumnModel column)
+    {
+        var name = SqlText.Quote(column.Name);
+        var check = SqlText.Quote(Validation.Names.Fit($"ck_{target.Name}_{column.Name}_not_null"));
+        yield return $"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {check}; ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({name} IS NOT NULL) NOT VALID";
+        yield return $"ALTER TABLE {table} VALIDATE CONSTRAINT {check}";
+        yield return $"ALTER TABLE {table} ALTER COLUMN {name} SET NOT NULL";
+        yield return $"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {check}";
+    }
+
+    // steps: where online steps go (null: classic form). batch: backfills of this table may run in batches
+    // (no trigger of the table fires on them, and no data step of the version reads them).
+    private static IEnumerable<string> AlterColumns(VersionChanges changes, Pair pair, OnlineSteps? steps, bool batch)
     {
         var table = SqlText.Quote(pair.Target.Name);
         foreach (var column in pair.Target.Columns)
@@ -144,6 +227,20 @@ public static class PostgresPlanner
             var name = SqlText.Quote(column.Name);
             var backfill = changes.Backfill(column);
             var old = KeptColumn(changes, pair, column);
+            var batchable = steps is not null && batch && backfill is not null && column.Default is null &&
+                            pair.Target.StateMachines.All(m => m.Column != column.Name);
+            if (old is null && batchable)
+            {
+                yield return $"ALTER TABLE {table} ADD COLUMN {DdlBuilder.ColumnDefinition(pair.Target, column with { Nullable = true }, Dialect)}";
+                steps!.Backfills.Add(BatchedBackfill(table, name, backfill!));
+                if (!column.Nullable)
+                {
+                    steps.NotNull.AddRange(SetNotNull(pair.Target, table, column));
+                }
+
+                continue;
+            }
+
             if (old is null)
             {
                 if (column.Nullable || column.Default is not null || backfill is null)
@@ -159,7 +256,15 @@ public static class PostgresPlanner
 
                 yield return $"ALTER TABLE {table} ADD COLUMN {DdlBuilder.ColumnDefinition(pair.Target, column with { Nullable = true }, Dialect)}";
                 yield return $"UPDATE {table} SET {name} = {backfill}";
-                yield return $"ALTER TABLE {table} ALTER COLUMN {name} SET NOT NULL";
+                if (steps is not null)
+                {
+                    steps.NotNull.AddRange(SetNotNull(pair.Target, table, column));
+                }
+                else
+                {
+                    yield return $"ALTER TABLE {table} ALTER COLUMN {name} SET NOT NULL";
+                }
+
                 continue;
             }
 
@@ -191,14 +296,25 @@ public static class PostgresPlanner
                     : $"ALTER TABLE {table} ALTER COLUMN {name} SET DEFAULT {newDefault}";
             }
 
-            if (backfill is not null)
+            if (backfill is not null && batchable)
+            {
+                steps!.Backfills.Add(BatchedBackfill(table, name, backfill));
+            }
+            else if (backfill is not null)
             {
                 yield return $"UPDATE {table} SET {name} = {backfill} WHERE {name} IS NULL";
             }
 
             if (old.Nullable != column.Nullable && !pair.Target.PrimaryKey.Columns.Contains(column.Name))
             {
-                yield return $"ALTER TABLE {table} ALTER COLUMN {name} {(column.Nullable ? "DROP" : "SET")} NOT NULL";
+                if (steps is not null && !column.Nullable)
+                {
+                    steps.NotNull.AddRange(SetNotNull(pair.Target, table, column));
+                }
+                else
+                {
+                    yield return $"ALTER TABLE {table} ALTER COLUMN {name} {(column.Nullable ? "DROP" : "SET")} NOT NULL";
+                }
             }
         }
 
@@ -241,6 +357,18 @@ public static class PostgresPlanner
     }
 
 
+    /// <summary>Online steps by kind, in the order they run: a step may rely on those before it.</summary>
+    private sealed class OnlineSteps
+    {
+        public List<string> Drops { get; } = new();
+        public List<string> Backfills { get; } = new();
+        public List<string> NotNull { get; } = new();
+        public List<string> Validations { get; } = new();
+        public List<string> Indexes { get; } = new();
+
+        public IReadOnlyList<string> All() => Drops.Concat(Backfills).Concat(NotNull).Concat(Validations).Concat(Indexes).ToList();
+    }
+
     private sealed class Pair
     {
         public Pair(TableModel source, TableModel target, TableModel renamed)
@@ -259,3 +387,9 @@ public static class PostgresPlanner
         public bool TriggersChanged { get; set; }
     }
 }
+
+/// <summary>
+/// A version's PostgreSQL Up: <see cref="Transaction"/> commits with the version's history row;
+/// <see cref="Online"/> runs after it, one step at a time, each recorded when done.
+/// </summary>
+public sealed record PostgresPlan(IReadOnlyList<string> Transaction, IReadOnlyList<string> Online);

@@ -13,10 +13,13 @@ namespace AgentHive.Generator.Diff;
 /// has foreign keys off (so dropping a parent cascades nothing) and the migration checks every foreign
 /// key before it commits. <c>from</c> is the SQL form the source version was written in, <c>to</c> the
 /// target's: a table whose DDL or triggers read differently between the two is rebuilt or re-triggered.
+/// With <see cref="SqliteAlterMode.InPlace"/> a table is changed by ALTER TABLE wherever SQLite allows it
+/// (see <see cref="SqliteInPlace"/>) and rebuilt only where it does not; versions frozen before that keep
+/// their rebuilds (<see cref="SqliteAlterMode.RebuildOnly"/>), so their SQL and checksums stay as released.
 /// </summary>
 public static class SqlitePlanner
 {
-    public static IReadOnlyList<string> Plan(VersionChanges changes, SqliteDialect from, SqliteDialect to)
+    public static IReadOnlyList<string> Plan(VersionChanges changes, SqliteDialect from, SqliteDialect to, SqliteAlterMode mode = SqliteAlterMode.RebuildOnly)
     {
         var statements = new List<string>();
         statements.AddRange(changes.Steps(before: true).Select(s => s.Sqlite));
@@ -38,6 +41,13 @@ public static class SqlitePlanner
             }
 
             var source = changes.Source.Tables.First(t => t.Name == changes.Mapping.SourceTable(target.Name));
+            if (mode == SqliteAlterMode.InPlace)
+            {
+                var inPlace = SqliteInPlace.For(changes, source, target, from, to);
+                statements.AddRange(inPlace.RebuildReasons.Count > 0 ? Rebuild(changes, target, from, to) : inPlace.Statements());
+                continue;
+            }
+
             var renamedSource = changes.InTargetNames(source, target);
             if (NeedsRebuild(changes, source, target, renamedSource, from, to))
             {
@@ -59,6 +69,12 @@ public static class SqlitePlanner
         statements.AddRange(changes.Steps(before: false).Select(s => s.Sqlite));
         return statements;
     }
+
+    /// <summary>The kept tables an upgrade in place still rebuilds, each with why.</summary>
+    public static IEnumerable<(TableModel Table, IReadOnlyList<SqliteRebuildReason> Reasons)> Rebuilds(VersionChanges changes, SqliteDialect from, SqliteDialect to) =>
+        changes.KeptTables
+            .Select(p => (p.Target, SqliteInPlace.For(changes, p.Source, p.Target, from, to).RebuildReasons))
+            .Where(p => p.RebuildReasons.Count > 0);
 
     private static bool NeedsRebuild(VersionChanges changes, TableModel source, TableModel target, TableModel renamedSource,
         SqliteDialect from, SqliteDialect to) =>

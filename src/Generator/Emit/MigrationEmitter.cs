@@ -67,6 +67,13 @@ internal static class MigrationEmitter
             w.Line();
         }
 
+        w.Line("/// <summary>");
+        w.Line("/// PostgreSQL steps of Up that run after its transaction commits, one at a time, each recorded when done");
+        w.Line("/// (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT, batched backfills): SchemaMigrator runs them, not Up().");
+        w.Line("/// </summary>");
+        SchemaEmitter.WriteArray(w, "PostgresOnlineUp", plan.PostgresOnlineUp);
+        w.Line();
+
         var guarded = plan.DownGuards.Count > 0;
         if (guarded)
         {

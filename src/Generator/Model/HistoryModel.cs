@@ -7,6 +7,7 @@ public sealed record HistoryModel(SchemaModel Current, EquatableArray<VersionPla
 /// The SQL that takes a database from the previous version to <see cref="Version"/> (Up) and back (Down)
 /// on each backend, with checksums that pin a frozen version's SQL for good. <see cref="DownGuards"/> are
 /// queries, the same on both backends, that Down runs first: each returns a message when rows block it.
+/// <see cref="PostgresOnlineUp"/> are PostgreSQL steps Up runs after its transaction commits, one at a time.
 /// </summary>
 public sealed record VersionPlan(
     int Version,
@@ -19,4 +20,5 @@ public sealed record VersionPlan(
     string SqliteChecksum,
     string PostgresChecksum,
     EquatableArray<string> DownCannotRestore,
-    EquatableArray<string> DownGuards = default);
+    EquatableArray<string> DownGuards = default,
+    EquatableArray<string> PostgresOnlineUp = default);

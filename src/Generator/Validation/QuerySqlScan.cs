@@ -49,6 +49,7 @@ public sealed class QuerySqlScan
     private readonly Dictionary<string, string?> _sources = new(StringComparer.Ordinal);
     private readonly HashSet<string> _aliases = new(StringComparer.Ordinal);
     private bool _hasOpaqueSource;
+    private bool[]? _inSpecialForm;
 
     private QuerySqlScan(List<SqlToken> tokens, Func<string, IReadOnlyCollection<string>?> columnsOf)
     {
@@ -110,7 +111,7 @@ public sealed class QuerySqlScan
                 return;
             }
 
-            if (_tokens[i].Is("(") && _match[i] < 0 || _tokens[i].Is(")") && !Array.Exists(_match, m => m == i))
+            if ((_tokens[i].Is("(") || _tokens[i].Is(")")) && _match[i] < 0)
             {
                 Problems.Add(new SqlProblem(SqlProblemKind.Syntax, _tokens[i].Offset, _tokens[i].Text, "has a parenthesis that is never closed or opened"));
                 return;
@@ -423,16 +424,22 @@ public sealed class QuerySqlScan
     /// <summary>True inside the parentheses of EXTRACT(...), SUBSTRING(...) and the like.</summary>
     private bool InSpecialFormCall(int index)
     {
-        for (var open = index - 1; open > 0; open--)
+        if (_inSpecialForm is null)
         {
-            if (_tokens[open].Is("(") && _match[open] > index && _tokens[open - 1].Kind == SqlTokenKind.Word &&
-                SpecialFormCalls.Contains(_tokens[open - 1].Text))
+            _inSpecialForm = new bool[_tokens.Count];
+            for (var open = 1; open < _tokens.Count; open++)
             {
-                return true;
+                if (_tokens[open].Is("(") && _match[open] > open && _tokens[open - 1].Kind == SqlTokenKind.Word && SpecialFormCalls.Contains(_tokens[open - 1].Text))
+                {
+                    for (var inside = open + 1; inside < _match[open] && !_inSpecialForm[inside]; inside++)
+                    {
+                        _inSpecialForm[inside] = true;
+                    }
+                }
             }
         }
 
-        return false;
+        return _inSpecialForm[index];
     }
 
     private SqlToken At(int i) => i >= 0 && i < _tokens.Count ? _tokens[i] : new SqlToken(SqlTokenKind.Symbol, string.Empty, -1);
@@ -454,7 +461,9 @@ public sealed class QuerySqlScan
             }
             else if (tokens[i].Is(")") && open.Count > 0)
             {
-                match[open.Pop()] = i;
+                var opening = open.Pop();
+                match[opening] = i;
+                match[i] = opening;
             }
         }
 

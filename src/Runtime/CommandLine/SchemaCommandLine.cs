@@ -14,7 +14,7 @@ namespace AgentHive.Runtime.CommandLine;
 
 /// <summary>
 /// The deploy command line for any schema compiled by AgentHive.Generator: <c>up</c>, <c>down</c>,
-/// <c>status</c>, <c>script</c>, <c>verify</c>, <c>baseline</c> and <c>schema freeze</c> against the
+/// <c>status</c>, <c>script</c>, <c>verify</c>, <c>baseline</c>, <c>schema freeze</c> and <c>schema diagram</c> against the
 /// database that configuration names. An app's whole Program.cs can be
 /// <c>return SchemaCommandLine.Run(args, typeof(Program).Assembly);</c>.
 /// Exit codes: 0 success, 1 the database operation failed, 2 bad usage or configuration,
@@ -180,8 +180,16 @@ public static class SchemaCommandLine
         freeze.Options.Add(historyPath);
         freeze.SetAction(parse => SchemaFreeze.Run(project, parse.GetValue(schemaPath), parse.GetValue(historyPath),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
-        var schema = new Command("schema", "Work with the schema history");
+        var diagramOutput = new Option<string?>("--output") { Description = "The file to write (default: standard output)" };
+        var mermaidOnly = new Option<bool>("--mermaid") { Description = "Write the Mermaid erDiagram alone instead of the Markdown document" };
+        var diagram = new Command("diagram", "Write the schema's Markdown document: its Mermaid ER diagram and every table's columns, constraints and indexes");
+        diagram.Options.Add(diagramOutput);
+        diagram.Options.Add(mermaidOnly);
+        diagram.SetAction(parse => SchemaDiagram.Run(project, parse.GetValue(mermaidOnly), parse.GetValue(diagramOutput),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        var schema = new Command("schema", "Work with the schema: its history and its documentation");
         schema.Subcommands.Add(freeze);
+        schema.Subcommands.Add(diagram);
 
         var checkQueries = new Command("check-queries",
             "Explain every query declared in the schema on the configured database: fail where a plan scans a table it must not or misses an index it must use; warn about indexes no query uses");
@@ -292,6 +300,7 @@ public static class SchemaCommandLine
             migrator = new SchemaMigrator(options, common.SchemaAssembly)
             {
                 Waiting = message => error.WriteLine(ConnectionStrings.Scrub(message, connectionString)),
+                Progress = message => error.WriteLine(ConnectionStrings.Scrub(message, connectionString)),
                 Echo = parse.GetValue<bool>("--verbose") && !parse.GetValue(common.Json) ? parse.InvocationConfiguration.Output : null,
             };
         }

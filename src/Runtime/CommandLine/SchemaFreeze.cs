@@ -59,7 +59,7 @@ internal static class SchemaFreeze
                 return SchemaCommandLine.Success;
             }
 
-            error.WriteLine($"Version {version} is already frozen and {Path.GetFileName(schemaPath)} differs from {frozenPath}. Set a new version number first.");
+            error.WriteLine($"Version {version} is already frozen and {Path.GetFileName(schemaPath)} differs from {frozenPath}. Set a new version number first (unless only its 'queries:' changed: queries are not history, so there is nothing to freeze).");
             return SchemaCommandLine.Failed;
         }
 

@@ -33,8 +33,14 @@ public sealed class DatabaseOptions
     /// <summary>Seconds a SQLite connection waits for a lock before failing with SQLITE_BUSY.</summary>
     public int SqliteBusyTimeoutSeconds { get; set; } = 5;
 
+    /// <summary>How the in-process SQLite group-commit writer batches (<c>AgentHive:Database:SqliteWriter</c>).</summary>
+    public AgentHive.Runtime.Writing.SqliteWriterOptions SqliteWriter { get; set; } = new();
+
     /// <summary>Seconds a deployer waits for another one to finish migrating before it gives up.</summary>
     public int LockTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>Lock and statement timeouts, retries and batch sizes of migrations on PostgreSQL (<c>AgentHive:Migrations</c>).</summary>
+    public MigrationOptions Migrations { get; set; } = new();
 
     /// <summary>The provider as an enum; throws a clear error for an unknown name.</summary>
     public DatabaseProvider ParsedProvider => Provider.Trim().ToLowerInvariant() switch
@@ -62,6 +68,7 @@ public sealed class DatabaseOptions
             throw new DeploymentException(DeploymentFailureKind.Usage, ex.Message);
         }
 
+        Migrations.Validate();
         try
         {
             if (provider == DatabaseProvider.Postgres)
@@ -105,6 +112,7 @@ public sealed class DatabaseOptions
     {
         var options = new DatabaseOptions();
         configuration.GetSection(SectionName).Bind(options);
+        configuration.GetSection(MigrationOptions.SectionName).Bind(options.Migrations);
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             options.ConnectionString = DefaultSqliteConnectionString;

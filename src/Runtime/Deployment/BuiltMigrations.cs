@@ -17,7 +17,11 @@ public sealed record BuiltMigration(
     string Description,
     IReadOnlyDictionary<DatabaseProvider, string> Checksums,
     IReadOnlyDictionary<DatabaseProvider, IReadOnlyList<string>> Up,
-    IReadOnlyDictionary<DatabaseProvider, IReadOnlyList<string>> Record);
+    IReadOnlyDictionary<DatabaseProvider, IReadOnlyList<string>> Record)
+{
+    /// <summary>PostgreSQL steps that run after the version's transaction commits, one at a time (empty for most versions).</summary>
+    public IReadOnlyList<string> PostgresOnlineUp { get; init; } = Array.Empty<string>();
+}
 
 /// <summary>Reads the generated migrations of an assembly (their members follow the generator's naming).</summary>
 public static class BuiltMigrations
@@ -44,7 +48,13 @@ public static class BuiltMigrations
                 {
                     [DatabaseProvider.Sqlite] = Statements(m.Type, "SqliteRecordUp"),
                     [DatabaseProvider.Postgres] = Statements(m.Type, "PostgresRecordUp"),
-                }))
+                })
+            {
+                // Migrations generated before online steps existed have none.
+                PostgresOnlineUp = m.Type.GetProperty("PostgresOnlineUp", BindingFlags.Public | BindingFlags.Static) is null
+                    ? Array.Empty<string>()
+                    : Statements(m.Type, "PostgresOnlineUp"),
+            })
             .OrderBy(m => m.Version)
             .ToList();
 

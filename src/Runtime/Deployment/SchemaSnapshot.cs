@@ -146,7 +146,12 @@ public sealed class SchemaSnapshot
 
     private static string Normalize(string sql) => Regex.Replace(sql, @"\s+", " ").Trim();
 
-    /// <summary>The named table constraints of a CREATE TABLE statement (SQLite keeps them only there).</summary>
+    /// <summary>
+    /// The named constraints of a CREATE TABLE statement (SQLite keeps them only there). A column added by
+    /// ALTER TABLE ADD COLUMN carries its CHECK and REFERENCES as column constraints, where a fresh CREATE
+    /// TABLE has table constraints: both read as the same table constraint, so an upgraded table and a fresh
+    /// one compare equal. Column order is not part of the snapshot either (an added column comes last).
+    /// </summary>
     private static IEnumerable<(string Name, string Clause)> TableConstraints(string createTable)
     {
         var open = createTable.IndexOf('(');
@@ -156,17 +161,54 @@ public sealed class SchemaSnapshot
             yield break;
         }
 
-        foreach (var item in SplitTopLevel(createTable.Substring(open + 1, close - open - 1)))
+        foreach (var item in SplitTopLevel(createTable.Substring(open + 1, close - open - 1), ','))
         {
             var match = Regex.Match(item, "^\\s*CONSTRAINT\\s+\"([^\"]+)\"\\s+(.*)$", RegexOptions.Singleline);
             if (match.Success)
             {
                 yield return (match.Groups[1].Value, Normalize(match.Groups[2].Value));
+                continue;
+            }
+
+            var column = Regex.Match(item, "^\\s*(\"[^\"]+\")").Groups[1].Value;
+            foreach (var constraint in ColumnConstraints(item))
+            {
+                if (constraint.Clause.StartsWith("CHECK", StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return constraint;
+                }
+                else if (constraint.Clause.StartsWith("REFERENCES", StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return (constraint.Name, $"FOREIGN KEY ({column}) {constraint.Clause}");
+                }
             }
         }
     }
 
-    private static IEnumerable<string> SplitTopLevel(string body)
+    /// <summary>The named constraints written on one column definition.</summary>
+    private static IEnumerable<(string Name, string Clause)> ColumnConstraints(string columnDefinition)
+    {
+        var parts = SplitTopLevel(columnDefinition, ' ').ToList();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (!parts[i].Trim().Equals("CONSTRAINT", StringComparison.OrdinalIgnoreCase) || i + 1 >= parts.Count)
+            {
+                continue;
+            }
+
+            var name = parts[i + 1].Trim().Trim('"');
+            var end = i + 2;
+            while (end < parts.Count && !parts[end].Trim().Equals("CONSTRAINT", StringComparison.OrdinalIgnoreCase))
+            {
+                end++;
+            }
+
+            yield return (name, Normalize(string.Join(" ", parts.Skip(i + 2).Take(end - i - 2))));
+            i = end - 1;
+        }
+    }
+
+    private static IEnumerable<string> SplitTopLevel(string body, char separator)
     {
         var depth = 0;
         var quote = '\0';
@@ -189,7 +231,7 @@ public sealed class SchemaSnapshot
             {
                 depth--;
             }
-            else if (c == ',' && depth == 0)
+            else if (c == separator && depth == 0)
             {
                 yield return current.ToString();
                 current.Clear();

@@ -66,6 +66,11 @@ public static class SchemaVerifier
         var applied = AppliedVersions(connection, provider);
         problems.AddRange(HistoryProblems(connection, provider, built));
         var current = applied.Count == 0 ? 0 : applied.Max();
+        if (connection is NpgsqlConnection postgres)
+        {
+            problems.AddRange(OnlineStepProblems(postgres, built, applied));
+        }
+
         problems.AddRange(Drift(options, connection, built, current));
         return new VerifyReport(current, problems);
     }
@@ -101,6 +106,26 @@ public static class SchemaVerifier
             problems.Add($"version {version} has a history row but is not recorded as applied");
         }
 
+        return problems;
+    }
+
+    /// <summary>
+    /// Online steps of applied versions that have not completed, and indexes left INVALID by a concurrent
+    /// build that did not finish: the intermediate states of an interrupted <c>up</c>, which the next
+    /// <c>up</c> completes. The catalog differences they cause are listed too.
+    /// </summary>
+    public static IReadOnlyList<string> OnlineStepProblems(NpgsqlConnection connection, IReadOnlyList<BuiltMigration> built, IReadOnlyCollection<long> applied)
+    {
+        var problems = new List<string>();
+        foreach (var version in PostgresOnlineSteps.Pending(connection, built, applied).GroupBy(s => s.Version))
+        {
+            var first = version.First();
+            problems.Add($"version {version.Key} is applied but {version.Count()} of its {first.Count} online steps have not completed, from step {first.Step} " +
+                         $"({first.Summary}): an up was interrupted; run up to finish them");
+        }
+
+        problems.AddRange(PostgresOnlineSteps.InvalidIndexes(connection).Select(name =>
+            $"index {name} is INVALID: a CREATE INDEX CONCURRENTLY did not finish; up drops and builds it again"));
         return problems;
     }
 
@@ -142,7 +167,7 @@ public static class SchemaVerifier
         {
             var npgsql = (NpgsqlConnection)connection;
             var live = SchemaSnapshot.Read(npgsql, PostgresSchema.Of(npgsql, options));
-            return live.DifferencesFrom(ExpectedPostgres(npgsql, statements), label);
+            return live.DifferencesFrom(ExpectedPostgres(npgsql, built.Where(m => m.Version <= version).ToList()), label);
         }
 
         var sqlite = (SqliteConnection)connection;
@@ -219,16 +244,25 @@ public static class SchemaVerifier
         }
     }
 
-    private static SchemaSnapshot ExpectedPostgres(NpgsqlConnection connection, IReadOnlyList<string> statements)
+    // Each version with its online steps done, as a fresh install has them.
+    private static SchemaSnapshot ExpectedPostgres(NpgsqlConnection connection, IReadOnlyList<BuiltMigration> versions)
     {
         // PostgreSQL DDL is transactional: build the expected schema in a scratch namespace, read it, roll back.
         var scratch = "agenthive_verify_" + Guid.NewGuid().ToString("N").Substring(0, 12);
         using var transaction = connection.BeginTransaction();
         Execute(connection, transaction, $"CREATE SCHEMA \"{scratch}\"");
         Execute(connection, transaction, $"SET LOCAL search_path TO \"{scratch}\"");
-        foreach (var statement in statements)
+        foreach (var version in versions)
         {
-            Execute(connection, transaction, statement);
+            foreach (var statement in version.Up[DatabaseProvider.Postgres])
+            {
+                Execute(connection, transaction, statement);
+            }
+
+            foreach (var statement in version.PostgresOnlineUp)
+            {
+                PostgresOnlineSteps.RunInTransaction(connection, transaction, statement);
+            }
         }
 
         var snapshot = SchemaSnapshot.Read(connection, scratch);

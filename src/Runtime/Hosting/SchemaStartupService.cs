@@ -36,6 +36,7 @@ public sealed class SchemaStartupService : IHostedService
         if (_options.Mode == SchemaStartupMode.Migrate)
         {
             _migrator.Waiting ??= message => _logger.LogWarning("{Message}", message);
+            _migrator.Progress ??= message => _logger.LogInformation("{Message}", message);
             foreach (var step in Explained(() => _migrator.Up()))
             {
                 _logger.LogInformation("Applied schema version {Version} ({Description}) in {Elapsed} ms on {Target}",

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using System.Threading;
 using AgentHive.Runtime.Configuration;
 using AgentHive.Runtime.Deployment;
 using AgentHive.Runtime.Postgres;
@@ -62,6 +63,9 @@ public sealed class SchemaMigrator
     /// <summary>Told when this deployer waits for another one's migration lock.</summary>
     public Action<string>? Waiting { get; set; }
 
+    /// <summary>Told what the migrator does besides running versions: online steps, backfill progress, rebuilt indexes.</summary>
+    public Action<string>? Progress { get; set; }
+
     /// <summary>When set, every statement Up and Down execute is echoed here (its first line) before it runs.</summary>
     public TextWriter? Echo { get; set; }
 
@@ -119,7 +123,11 @@ public sealed class SchemaMigrator
                 AddParameter(insert, "@applied", DateTime.UtcNow);
                 AddParameter(insert, "@description", migration.Description);
                 insert.ExecuteNonQuery();
-                foreach (var statement in migration.Record[_provider])
+                // The database already has what the online steps build: they are recorded as done too.
+                var online = _provider == DatabaseProvider.Postgres && migration.PostgresOnlineUp.Count > 0
+                    ? new[] { PostgresOnlineSteps.CreateTableSql }.Concat(migration.PostgresOnlineUp.Select((s, i) => PostgresOnlineSteps.RecordSql(migration.Version, i + 1, s)))
+                    : Enumerable.Empty<string>();
+                foreach (var statement in migration.Record[_provider].Concat(online))
                 {
                     using var record = write.CreateCommand();
                     record.Transaction = transaction;
@@ -166,12 +174,21 @@ public sealed class SchemaMigrator
         {
             EnsureHistoryMatches(runner);
             var steps = new List<MigrationStep>();
+
+            // A version whose online steps did not all run (a crash, a failed step) is finished first.
+            FinishOnlineSteps(runner);
             foreach (var state in Pending(runner, targetVersion))
             {
                 starting?.Invoke(state);
                 var watch = Stopwatch.StartNew();
                 runner.BeforeVersion();
-                RolledBackOnFailure(state, "applying", () => runner.Runner.MigrateUp(state.Version));
+                if (runner.Connection is NpgsqlConnection npgsql)
+                {
+                    PostgresOnlineSteps.Forget(npgsql, state.Version);
+                }
+
+                RolledBackOnFailure(state, "applying", () => RetriedOnLockTimeout(runner, $"Version {state.Version} ({state.Description})", () => runner.Runner.MigrateUp(state.Version)));
+                FinishOnlineSteps(runner);
                 var step = new MigrationStep(state.Version, state.Description, watch.Elapsed);
                 finished?.Invoke(step);
                 steps.Add(step);
@@ -203,6 +220,9 @@ public sealed class SchemaMigrator
         {
             EnsureHistoryMatches(runner);
             var steps = new List<MigrationStep>();
+
+            // Down undoes the whole version: what its online steps build must exist first.
+            FinishOnlineSteps(runner);
             var current = Known(runner.HasApplied).Where(s => s.Applied).Select(s => s.Version).DefaultIfEmpty(0).Max();
             if (targetVersion > current)
             {
@@ -218,7 +238,12 @@ public sealed class SchemaMigrator
                 var watch = Stopwatch.StartNew();
                 var below = i + 1 < applied.Count ? applied[i + 1].Version : targetVersion;
                 runner.BeforeVersion();
-                RolledBackOnFailure(state, "reverting", () => runner.Runner.MigrateDown(below));
+                RolledBackOnFailure(state, "reverting", () => RetriedOnLockTimeout(runner, $"Reverting version {state.Version} ({state.Description})", () => runner.Runner.MigrateDown(below)));
+                if (runner.Connection is NpgsqlConnection npgsql)
+                {
+                    PostgresOnlineSteps.Forget(npgsql, state.Version);
+                }
+
                 var step = new MigrationStep(state.Version, state.Description, watch.Elapsed);
                 finished?.Invoke(step);
                 steps.Add(step);
@@ -277,10 +302,136 @@ public sealed class SchemaMigrator
 
                 output.WriteLine("COMMIT;");
                 output.WriteLine();
+                ScriptOnlineSteps(output, state.Version);
             }
 
             return 0;
         }, connectionString);
+    }
+
+    private void ScriptOnlineSteps(TextWriter output, long version)
+    {
+        var online = _provider == DatabaseProvider.Postgres ? Built.First(m => m.Version == version).PostgresOnlineUp : Array.Empty<string>();
+        if (online.Count == 0)
+        {
+            return;
+        }
+
+        output.WriteLine($"-- Online steps of version {version}: each on its own after the COMMIT, outside any transaction, under lock_timeout " +
+                         $"{_options.Migrations.LockTimeout} (retried), recorded in {PostgresOnlineSteps.Table} when done.");
+        output.WriteLine(PostgresOnlineSteps.CreateTableSql + ";");
+        output.WriteLine();
+        for (var i = 0; i < online.Count; i++)
+        {
+            if (PostgresOnlineSteps.IsBatched(online[i]))
+            {
+                output.WriteLine($"-- up runs this in batches of about {_options.Migrations.BackfillBatchSize} rows, one transaction per range of the table's pages");
+            }
+
+            output.WriteLine(PostgresOnlineSteps.WholeTable(online[i]) + ";");
+            output.WriteLine(PostgresOnlineSteps.RecordSql(version, i + 1, online[i]) + ";");
+            output.WriteLine();
+        }
+    }
+
+    /// <summary>Runs the online steps of applied versions that are not recorded as done (PostgreSQL), oldest first.</summary>
+    private void FinishOnlineSteps(RunnerContext runner)
+    {
+        if (runner.Connection is not NpgsqlConnection connection)
+        {
+            return;
+        }
+
+        var applied = SchemaVerifier.AppliedVersions(connection, _provider);
+        foreach (var step in PostgresOnlineSteps.Pending(connection, Built, applied))
+        {
+            runner.BeforeVersion();
+            var what = $"Version {step.Version}, online step {step.Step} of {step.Count} ({step.Summary})";
+            Progress?.Invoke(what);
+            if (Echo is { } echo)
+            {
+                echo.WriteLine($"SQL: {step.Statement.Split('\n')[0]}");
+                echo.Flush();
+            }
+
+            try
+            {
+                RetriedOnLockTimeout(runner, what, () => PostgresOnlineSteps.Run(connection, step, _options.Migrations.BackfillBatchSize, Progress));
+            }
+            catch (Exception ex) when (ex is not DeploymentException)
+            {
+                var failure = DeploymentException.From(ex, _options);
+                throw new DeploymentException(failure.Kind,
+                    $"{what} failed. Version {step.Version} itself is applied (its transaction committed); the steps before this one are done, and " +
+                    $"up continues from this one when run again. {failure.Message}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> (a whole version's transaction, or one online step) again while it
+    /// fails because a statement waited longer than lock_timeout (or deadlocked with the application): it
+    /// was rolled back, so the migrator holds no lock while it waits, with exponential backoff and jitter,
+    /// up to LockRetryTotal.
+    /// </summary>
+    private void RetriedOnLockTimeout(RunnerContext runner, string what, Action attempt)
+    {
+        var watch = Stopwatch.StartNew();
+        var settings = _options.Migrations;
+        for (var tries = 0; ; tries++)
+        {
+            try
+            {
+                attempt();
+                return;
+            }
+            // SqlState first: the connection is only asked for once it is known to be alive (the getter would reopen a dead one).
+            catch (Exception ex) when (SqlState(ex) is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.QueryCanceled &&
+                                       runner.Connection is NpgsqlConnection connection)
+            {
+                if (SqlState(ex) == PostgresErrorCodes.QueryCanceled)
+                {
+                    throw new DeploymentException(DeploymentFailureKind.Failed,
+                        $"{what} was stopped: a statement ran longer than {MigrationOptions.SectionName}:StatementTimeout ({settings.StatementTimeout}) and was rolled back; " +
+                        $"{WhereTheDatabaseIs()}. Raise the setting if the step needs longer.");
+                }
+
+                var blockers = PostgresLockWaits.Blockers(connection);
+                var delay = Backoff(tries);
+                if (watch.Elapsed + delay > settings.LockRetryTotal)
+                {
+                    throw new DeploymentException(DeploymentFailureKind.LockTimeout,
+                        $"Gave up on {what} after {watch.Elapsed.TotalSeconds:F0} s: each try waited longer than {MigrationOptions.SectionName}:LockTimeout ({settings.LockTimeout}) " +
+                        $"for a lock held by {blockers}, and was rolled back, so nothing of it is held; {WhereTheDatabaseIs()}. " +
+                        $"Run up again when those transactions end, or raise {MigrationOptions.SectionName}:LockRetryTotal.");
+                }
+
+                Waiting?.Invoke(SqlState(ex) == PostgresErrorCodes.DeadlockDetected
+                    ? $"{what} deadlocked with an application transaction (PostgreSQL ended it); rolled back, retrying in {delay.TotalSeconds:F1} s."
+                    : $"{what} waited {settings.LockTimeout.TotalSeconds:0.###} s for a lock held by {blockers}; rolled back, retrying in {delay.TotalSeconds:F1} s.");
+                Thread.Sleep(delay);
+            }
+        }
+    }
+
+    // 250 ms doubling to at most 15 s, each wait a random 50-100 % of that: deployers and retries do not march in step.
+    private static TimeSpan Backoff(int tries)
+    {
+        var ceiling = Math.Min(15_000, 250 * Math.Pow(2, Math.Min(tries, 10)));
+        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+
+    private static string? SqlState(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is PostgresException postgres)
+            {
+                return postgres.SqlState;
+            }
+        }
+
+        return null;
     }
 
     private IReadOnlyList<MigrationState> Pending(RunnerContext runner, long? targetVersion) =>
@@ -371,6 +522,7 @@ public sealed class SchemaMigrator
                 var connection = (NpgsqlConnection)runner.Connection;
                 var key = MigrationLock.AdvisoryKey(SchemaIdentity, runner.Schema);
                 using var held = MigrationLock.AcquireOn(connection, key, LockTimeout, Waiting);
+                PostgresLockWaits.LimitSession(connection, _options.Migrations);
                 PostgresSchema.CreateConfigured(connection, _options);
                 runner.BeforeVersion = () => MigrationLock.EnsureHeld(connection, key);
                 try
@@ -427,10 +579,15 @@ public sealed class SchemaMigrator
         }
     }
 
-    // PostgreSQL: a pooled session would keep the advisory lock after it was closed, until reused.
+    // PostgreSQL: a pooled session would keep the advisory lock after it was closed, until reused. The driver's
+    // command timeout sits above statement_timeout, so the server's clearer error comes first.
     private string MigratorConnectionString() =>
         _provider == DatabaseProvider.Postgres
-            ? new NpgsqlConnectionStringBuilder(PostgresSchema.ConnectionString(_options)) { Pooling = false }.ConnectionString
+            ? new NpgsqlConnectionStringBuilder(PostgresSchema.ConnectionString(_options))
+            {
+                Pooling = false,
+                CommandTimeout = (int)Math.Min(int.MaxValue, _options.Migrations.StatementTimeout.TotalSeconds + 60),
+            }.ConnectionString
             : _options.ConnectionString;
 
     private ServiceProvider BuildServices(TextWriter? script, string connectionString, string schema, bool preview)
@@ -452,7 +609,14 @@ public sealed class SchemaMigrator
                     .WithVersionTable(new AgentHiveVersionTable(schema))
                     .ScanIn(_migrations).For.Migrations();
             })
-            .Configure<ProcessorOptions>(o => o.PreviewOnly = preview)
+            .Configure<ProcessorOptions>(o =>
+            {
+                o.PreviewOnly = preview;
+                if (_provider == DatabaseProvider.Postgres)
+                {
+                    o.Timeout = _options.Migrations.StatementTimeout + TimeSpan.FromSeconds(60);
+                }
+            })
             .AddLogging(logging =>
             {
                 logging.ClearProviders();

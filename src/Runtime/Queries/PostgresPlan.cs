@@ -53,7 +53,7 @@ internal static class PostgresPlan
             line += " (filter: " + filter + ")";
         }
 
-        ((List<string>)plan.Lines).Add(line);
+        plan.Lines.Add(line);
         if (type == "Seq Scan" && relation is not null)
         {
             plan.ScannedTables.Add(relation);

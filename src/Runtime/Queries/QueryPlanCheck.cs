@@ -52,15 +52,16 @@ public static class QueryPlanCheck
                 ? PostgresPlan.Explain(connection, query.Sql[provider], values)
                 : SqlitePlan.Explain(connection, query.Sql[provider], values, query.Aliases[provider]);
             var problems = new List<string>();
+            var planText = string.Join("; ", plan.Lines.Select(l => l.Trim()));
             foreach (var table in query.MustNotScan.Where(plan.ScannedTables.Contains))
             {
-                problems.Add($"Query '{query.Name}' reads every row of table '{table}' (it must not scan it). Plan: {string.Join("; ", plan.Lines.Select(l => l.Trim()))}");
+                problems.Add($"Query '{query.Name}' reads every row of table '{table}' (it must not scan it). Plan: {planText}");
             }
 
             foreach (var index in query.Uses.Where(i => !plan.UsedIndexes.Contains(i)))
             {
                 var table = declared.Indexes.FirstOrDefault(i => i.Name == index)?.Table ?? "?";
-                problems.Add($"Query '{query.Name}' does not use index '{index}' on table '{table}' (declared under 'uses'). Plan: {string.Join("; ", plan.Lines.Select(l => l.Trim()))}");
+                problems.Add($"Query '{query.Name}' does not use index '{index}' on table '{table}' (declared under 'uses'). Plan: {planText}");
             }
 
             results.Add(new QueryPlanResult(query.Name, plan.Lines, problems,
@@ -123,4 +124,4 @@ public static class QueryPlanCheck
 }
 
 /// <summary>A plan as the check reads it: its lines, the tables it reads in full and the indexes it uses.</summary>
-internal sealed record ReadPlan(IReadOnlyList<string> Lines, HashSet<string> ScannedTables, HashSet<string> UsedIndexes);
+internal sealed record ReadPlan(List<string> Lines, HashSet<string> ScannedTables, HashSet<string> UsedIndexes);

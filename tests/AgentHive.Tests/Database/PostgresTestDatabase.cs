@@ -31,6 +31,32 @@ public sealed class PostgresTestDatabase : TestDatabase
         return connection;
     }
 
+    // One command through the driver would be one pipeline, where CREATE INDEX CONCURRENTLY cannot run.
+    public override void ExecuteScript(string script)
+    {
+        var target = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var info = new System.Diagnostics.ProcessStartInfo("psql")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", target.Host!, "-p", target.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", target.Username!, "-d", target.Database! })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["PGPASSWORD"] = target.Password ?? string.Empty;
+        using var psql = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("psql did not start: install the PostgreSQL client (apt-get install postgresql-client)");
+        var output = psql.StandardOutput.ReadToEndAsync();
+        var errors = psql.StandardError.ReadToEndAsync();
+        psql.StandardInput.Write(script);
+        psql.StandardInput.Close();
+        psql.WaitForExit();
+        Xunit.Assert.True(psql.ExitCode == 0, $"psql failed ({psql.ExitCode}): {errors.Result}{output.Result}");
+    }
+
     public override IReadOnlySet<string> Tables()
     {
         using var connection = Open();

@@ -65,6 +65,9 @@ public abstract class TestDatabase : IDisposable
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Runs a script as an operator would apply it (PostgreSQL: psql, statement by statement).</summary>
+    public virtual void ExecuteScript(string script) => Execute(script);
+
     public int Execute(string sql)
     {
         using var connection = Open();

@@ -133,7 +133,7 @@ public abstract class CommandSafetyContract : IDisposable
 
         var script = Cli(scripted, "script");
         Assert.True(script.Code == SchemaCommandLine.Success, script.All);
-        scripted.Execute(script.Output);
+        scripted.ExecuteScript(script.Output);
 
         Assert.Equal(migrated.Catalog(), scripted.Catalog());
         Assert.Equal(new long[] { 1, 2 }, scripted.Longs("SELECT \"version\" FROM agenthive_schema_versions ORDER BY 1"));

@@ -14,6 +14,9 @@ public static class CatalogSnapshot
 {
     private const string VersionTable = "agenthive_schema_versions";
 
+    // Which online steps completed: bookkeeping of the migrator, like the version table, not the schema.
+    private const string StepsTable = AgentHive.Runtime.Postgres.PostgresOnlineSteps.Table;
+
     public static IReadOnlyList<string> Sqlite(DbConnection connection) => Lines(connection,
         $"SELECT type || ' ' || name || ' ON ' || tbl_name || ': ' || coalesce(sql, '') FROM sqlite_schema " +
         $"WHERE name NOT LIKE 'sqlite_%' AND tbl_name <> '{VersionTable}'")
@@ -24,10 +27,10 @@ public static class CatalogSnapshot
     public static IReadOnlyList<string> Postgres(DbConnection connection) => new[]
         {
             $"SELECT 'column ' || table_name || '.' || column_name || ' ' || CASE WHEN data_type = 'numeric' THEN format('numeric(%s,%s)', numeric_precision, numeric_scale) ELSE data_type END || ' null=' || is_nullable || ' default=' || coalesce(column_default, '') || ' identity=' || is_identity " +
-            $"FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '{VersionTable}'",
+            $"FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT IN ('{VersionTable}', '{StepsTable}')",
             $"SELECT 'constraint ' || conrelid::regclass::text || '.' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint " +
-            $"WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '{VersionTable}'",
-            $"SELECT 'index ' || indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '{VersionTable}'",
+            $"WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT IN ('{VersionTable}', '{StepsTable}')",
+            $"SELECT 'index ' || indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT IN ('{VersionTable}', '{StepsTable}')",
             "SELECT 'trigger ' || tgname || ' ' || pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal",
             "SELECT 'function ' || proname || ' ' || prosrc FROM pg_proc WHERE pronamespace = 'public'::regnamespace",
             "SELECT 'sequence ' || sequencename FROM pg_sequences WHERE schemaname = 'public'",

@@ -285,23 +285,33 @@ public sealed class PostgresEvolutionTests : EvolutionContract
 
     protected override TestDatabase NewDatabase() => new PostgresTestDatabase(_server);
 
-    protected override IReadOnlyList<string> Up(VersionPlan plan) => plan.PostgresUp;
+    /// <summary>Marks the statements of <see cref="Up"/> that are online steps: they run after the commit, one by one.</summary>
+    public const string Online = "-- online step\n";
+
+    protected override IReadOnlyList<string> Up(VersionPlan plan) => plan.PostgresUp.Concat(plan.PostgresOnlineUp.Select(s => Online + s)).ToList();
 
     protected override IReadOnlyList<string> Down(VersionPlan plan) => plan.PostgresDown;
 
     protected override void Apply(TestDatabase database, IReadOnlyList<string> statements)
     {
         using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
-        foreach (var statement in statements)
+        using (var transaction = connection.BeginTransaction())
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = statement;
-            command.ExecuteNonQuery();
+            foreach (var statement in statements.Where(s => !s.StartsWith(Online, StringComparison.Ordinal)))
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = statement;
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
         }
 
-        transaction.Commit();
+        foreach (var step in statements.Where(s => s.StartsWith(Online, StringComparison.Ordinal)))
+        {
+            AgentHive.Runtime.Postgres.PostgresOnlineSteps.RunUnrecorded((Npgsql.NpgsqlConnection)connection, step.Substring(Online.Length), 1000, null);
+        }
     }
 
 

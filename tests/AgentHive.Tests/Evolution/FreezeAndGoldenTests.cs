@@ -20,7 +20,8 @@ public class FreezeAndGoldenTests
             ("/project/history/schema.v1.yaml", EvolutionSchemas.Version1),
             ("/project/history/schema.checksums", EvolutionSchemas.ChecksumsOf(EvolutionSchemas.Version1)));
 
-        Assert.Empty(run.GeneratorDiagnostics);
+        // Version 2's rebuilds and rename are linted (OnlineLintTests); nothing else is reported.
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => !OnlineLintTests.Codes.Contains(d.Id));
         Assert.Empty(run.CompilationErrors);
         Golden.Match("Store.Migrations.SchemaVersion0001.txt", run.Sources["Store.Migrations.SchemaVersion0001.g.cs"]);
         Golden.Match("Store.Migrations.SchemaVersion0002.txt", run.Sources["Store.Migrations.SchemaVersion0002.g.cs"]);
@@ -43,7 +44,7 @@ public class FreezeAndGoldenTests
             ("/project/history/schema.v1.yaml", EvolutionSchemas.Version1),
             ("/project/history/schema.checksums", EvolutionSchemas.ChecksumsOf(EvolutionSchemas.Version1)));
 
-        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => !OnlineLintTests.Codes.Contains(d.Id));
         Assert.Empty(run.CompilationErrors);
         Assert.Contains("AfterUp();", run.Sources["Store.Migrations.SchemaVersion0002.g.cs"]);
     }

@@ -76,6 +76,23 @@ public sealed class PackagingTests
     }
 
     [Fact]
+    public void Sample_built_from_packages_writes_its_own_schema_diagram()
+    {
+        var app = BuildSample();
+        var document = Path.Combine(_toolkit.Root, "library-" + Guid.NewGuid().ToString("N") + ".md");
+
+        Ok(_toolkit.Root, app, "schema", "diagram", "--output", document);
+        var diagram = Ok(_toolkit.Root, app, "schema", "diagram", "--mermaid");
+
+        var text = File.ReadAllText(document);
+        Assert.StartsWith("# Schema `library`, version 2\n", text);
+        Assert.Contains("```mermaid\n" + diagram.Replace("\r\n", "\n") + "```\n", text);
+        Assert.Contains("    \"authors\" ||..o{ \"books\" : \"author_id\"\n", diagram);
+        Assert.Contains("    \"books\" ||..o{ \"loans\" : \"book_id\"\n", diagram);
+        Assert.Contains("- foreign key `fk_books_author_id` (`author_id`) references `authors` (`id`), on delete restrict: many-to-one, required\n", text);
+    }
+
+    [Fact]
     public void Sample_built_from_packages_migrates_up_down_and_up_on_PostgreSQL()
     {
         var app = BuildSample();

@@ -66,7 +66,8 @@ public class TypeDiagnosticsTests
     [InlineData("code: { type: uuid }", "code: text")]
     public void Widening_a_type_builds_cleanly(string before, string after)
     {
-        Assert.Empty(Upgrade(before, after));
+        // Only the online-migration lint may speak (a rebuild or a rewrite, see OnlineLintTests): no data-loss error.
+        Assert.DoesNotContain(Upgrade(before, after), d => !Generator.OnlineLintTests.Codes.Contains(d.Id));
     }
 
     private static System.Collections.Generic.IReadOnlyList<Microsoft.CodeAnalysis.Diagnostic> Upgrade(string before, string after)

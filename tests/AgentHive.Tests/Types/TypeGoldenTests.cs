@@ -16,8 +16,9 @@ public class TypeGoldenTests
         Assert.Equal(
             new[]
             {
-                "Catalog.CatalogDatabase.g.cs", "Catalog.CatalogSchema.Project.g.cs", "Catalog.CatalogSchema.g.cs", "Catalog.Data.ProductLinkTable.g.cs",
-                "Catalog.Data.ProductTable.g.cs", "Catalog.Entities.Product.g.cs", "Catalog.Entities.ProductLink.g.cs", "Catalog.Migrations.SchemaVersion0001.g.cs",
+                "Catalog.CatalogDatabase.g.cs", "Catalog.CatalogSchema.Documentation.g.cs", "Catalog.CatalogSchema.Project.g.cs", "Catalog.CatalogSchema.g.cs",
+                "Catalog.Data.ProductLinkTable.g.cs", "Catalog.Data.ProductTable.g.cs", "Catalog.Entities.Product.g.cs", "Catalog.Entities.ProductLink.g.cs",
+                "Catalog.Migrations.SchemaVersion0001.g.cs",
             },
             run.Sources.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
         foreach (var (hint, text) in run.Sources)

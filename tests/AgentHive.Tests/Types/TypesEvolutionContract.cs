@@ -156,7 +156,8 @@ public sealed class PostgresTypesEvolutionTests : TypesEvolutionContract
 
     protected override TestDatabase NewDatabase() => new PostgresTestDatabase(_server);
 
-    protected override IReadOnlyList<string> Up(VersionPlan plan) => plan.PostgresUp;
+    protected override IReadOnlyList<string> Up(VersionPlan plan) =>
+        plan.PostgresUp.Concat(plan.PostgresOnlineUp.Select(s => PostgresEvolutionTests.Online + s)).ToList();
 
     protected override IReadOnlyList<string> Down(VersionPlan plan) => plan.PostgresDown;
 

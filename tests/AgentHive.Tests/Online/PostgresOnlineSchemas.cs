@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using AgentHive.Tests.Evolution;
+using AgentHive.Tests.Generator;
+
+namespace AgentHive.Tests.Online;
+
+/// <summary>
+/// A small schema whose version 2 makes one kind of change to a populated table, compiled with version 1
+/// frozen, the way an app ships its second version.
+/// </summary>
+internal static class PostgresOnlineSchemas
+{
+    public const string Version1 = """
+        schema: online
+        namespace: OnlineShop
+        version: 1
+        tables:
+          accounts:
+            columns:
+              id: id
+              name: text
+          items:
+            columns:
+              id: id
+              account_id: bigint
+              name: text
+              qty: integer
+              note: { type: text, nullable: true }
+        """;
+
+    /// <summary>Version 2 of each kind of change, as the text it replaces in version 1.</summary>
+    public static readonly (string Kind, string Find, string Replace)[] Changes =
+    {
+        ("add column", "note: { type: text, nullable: true }", "note: { type: text, nullable: true }\n      label: { type: text, nullable: true, backfill: \"'item-' || name\" }"),
+        ("add index", "note: { type: text, nullable: true }", "note: { type: text, nullable: true }\n    indexes:\n      - name: ix_items_qty\n        columns: [qty]"),
+        ("add foreign key", "account_id: bigint", "account_id: { type: bigint, references: accounts, onDelete: cascade }"),
+        ("add check", "qty: integer", "qty: { type: integer, min: 0 }"),
+        ("set not null", "note: { type: text, nullable: true }", "note: { type: text, backfill: \"'none'\" }"),
+        ("widen type", "qty: integer", "qty: bigint"),
+    };
+
+    private static readonly ConcurrentDictionary<string, Assembly> Builds = new();
+
+    public static string Version2(string kind)
+    {
+        var (_, find, replace) = Changes.Single(c => c.Kind == kind);
+        return Version1.Replace("version: 1", "version: 2").Replace(find, replace);
+    }
+
+    /// <summary>The app as it ships version 1 alone.</summary>
+    public static Assembly BuildVersion1() => Builds.GetOrAdd("v1", _ => Compile(Version1));
+
+    /// <summary>The app as it ships <paramref name="version2"/>, with version 1 frozen.</summary>
+    public static Assembly BuildVersion2(string version2) =>
+        Builds.GetOrAdd(version2, v2 => Compile(v2,
+            ("/project/history/schema.v1.yaml", Version1),
+            ("/project/history/schema.checksums", EvolutionSchemas.ChecksumsOf(Version1))));
+
+    private static Assembly Compile(string schema, params (string Path, string Text)[] history)
+    {
+        var run = GeneratorHarness.Run(schema, history);
+        // Warnings (a lint of blocking operations, say) do not stop an app from shipping; errors do.
+        var errors = run.GeneratorDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).Concat(run.CompilationErrors).ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join("\n", errors));
+        }
+
+        using var image = new MemoryStream();
+        var emitted = run.Output.Emit(image);
+        return emitted.Success ? Assembly.Load(image.ToArray()) : throw new InvalidOperationException(string.Join("\n", emitted.Diagnostics));
+    }
+}
