@@ -44,10 +44,15 @@ public abstract class HiveDbContext : DbContext
             message.Property(m => m.CorrelationId).HasColumnName("correlation_id");
             var sentAt = message.Property(m => m.SentAt).HasColumnName("sent_at");
             var deliveredAt = message.Property(m => m.DeliveredAt).HasColumnName("delivered_at");
+            message.Property(m => m.LeaseOwner).HasColumnName("lease_owner");
+            var leaseExpiresAt = message.Property(m => m.LeaseExpiresAt).HasColumnName("lease_expires_at");
+            var visibleAt = message.Property(m => m.VisibleAt).HasColumnName("visible_at");
             if (!Postgres)
             {
                 sentAt.HasConversion(TimestampAsText);
                 deliveredAt.HasConversion(TimestampAsText);
+                leaseExpiresAt.HasConversion(TimestampAsText);
+                visibleAt.HasConversion(TimestampAsText);
             }
         });
     }
