@@ -76,25 +76,24 @@ public sealed class SqliteGroupCommitWriter : IAsyncDisposable, IDisposable
     /// <exception cref="GroupCommitException">The unit ran, but its transaction did not commit.</exception>
     /// <exception cref="ObjectDisposedException">The writer is disposed.</exception>
     /// <remarks>Any exception the unit throws reaches this caller alone, after the unit's writes were rolled back.</remarks>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, T> unit, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> unit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(unit);
-        var item = new WriteUnit<T>(unit, cancellationToken);
-        ThrowIfClosed();
-        await _capacity.WaitAsync(cancellationToken).ConfigureAwait(false);
-        lock (_sync)
+        if (Volatile.Read(ref _closed))
         {
-            if (_closed)
-            {
-                _capacity.Release();
-                ThrowIfClosed();
-            }
-
-            _pending.Enqueue(item);
-            Monitor.Pulse(_sync);
+            return Task.FromException<T>(Disposed());
         }
 
-        return await item.Completion.ConfigureAwait(false);
+        var item = new WriteUnit<T>(unit, cancellationToken);
+        var room = _capacity.WaitAsync(cancellationToken);
+        if (!room.IsCompletedSuccessfully)
+        {
+            return WriteWhenRoomAsync(room, item);
+        }
+
+        // The caller gets the unit's own completion: it is complete the moment the writer completes the
+        // unit, so a caller that awaited DisposeAsync finds every unit it handed in already finished.
+        return Enqueue(item) ? item.Completion : Task.FromException<T>(Disposed());
     }
 
     /// <summary>Runs <paramref name="unit"/> in the next group transaction and completes once that transaction has committed.</summary>
@@ -142,11 +141,35 @@ public sealed class SqliteGroupCommitWriter : IAsyncDisposable, IDisposable
         }
     }
 
-    private void ThrowIfClosed()
+    private static ObjectDisposedException Disposed() =>
+        new(nameof(SqliteGroupCommitWriter), "The SQLite writer is disposed and takes no more write units.");
+
+    // Waits for room in the queue when it is full, then hands the unit in.
+    private async Task<T> WriteWhenRoomAsync<T>(Task room, WriteUnit<T> item)
     {
-        if (Volatile.Read(ref _closed))
+        await room.ConfigureAwait(false);
+        if (!Enqueue(item))
         {
-            throw new ObjectDisposedException(nameof(SqliteGroupCommitWriter), "The SQLite writer is disposed and takes no more write units.");
+            throw Disposed();
+        }
+
+        return await item.Completion.ConfigureAwait(false);
+    }
+
+    // Queues a unit that holds a place of the capacity; false (and the place given back) once closed.
+    private bool Enqueue(WriteUnit item)
+    {
+        lock (_sync)
+        {
+            if (_closed)
+            {
+                _capacity.Release();
+                return false;
+            }
+
+            _pending.Enqueue(item);
+            Monitor.Pulse(_sync);
+            return true;
         }
     }
 

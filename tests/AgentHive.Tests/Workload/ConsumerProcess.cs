@@ -30,22 +30,31 @@ public sealed class ConsumerProcess : IDisposable
     public long[] Claimed => Lines.Where(l => l.StartsWith("claimed ", StringComparison.Ordinal))
         .Select(l => long.Parse(l.Split(' ')[1], CultureInfo.InvariantCulture)).ToArray();
 
-    public static ConsumerProcess Start(DatabaseOptions database, string consumer, string mode, int batch, int leaseMs, int idleMs)
+    /// <summary>Starts a consumer; it connects, says "ready" and waits for <see cref="Go"/> before it claims.</summary>
+    public static ConsumerProcess Start(DatabaseOptions database, string consumer, string mode, int batch, int leaseMs, int idleMs, int workMs = 0)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
         foreach (var arg in new[] { "exec", ToolPath, database.Provider, database.ConnectionString, consumer, mode }
-                     .Concat(new[] { batch, leaseMs, idleMs }.Select(n => n.ToString(CultureInfo.InvariantCulture))))
+                     .Concat(new[] { batch, leaseMs, idleMs, workMs }.Select(n => n.ToString(CultureInfo.InvariantCulture))))
         {
             info.ArgumentList.Add(arg);
         }
 
         return new ConsumerProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the consumer"));
+    }
+
+    /// <summary>Lets the consumer start claiming.</summary>
+    public void Go()
+    {
+        _process.StandardInput.WriteLine("go");
+        _process.StandardInput.Flush();
     }
 
     public bool WaitForLines(string prefix, int count, TimeSpan timeout) =>

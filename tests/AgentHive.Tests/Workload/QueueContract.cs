@@ -179,13 +179,18 @@ public abstract class QueueContract : IDisposable
         InsertMessages(recipients, 50);
         var total = recipients.Count * 50;
         using var killed = ConsumerProcess.Start(Database.Options, "killed", "hold", 5, 1500, 10_000);
+        killed.Go();
         Assert.True(killed.WaitForLines("claimed ", 5, TimeSpan.FromSeconds(30)), string.Join("\n", killed.Lines));
         var held = killed.Claimed;
         killed.Kill();
 
-        var consumers = Enumerable.Range(0, 4).Select(i => ConsumerProcess.Start(Database.Options, $"process-{i}", "ack", 5, 30_000, 4_000)).ToList();
+        // Each batch takes 20 ms of work, and all four start claiming together once connected: the first
+        // process to run cannot drain the queue before the others begin.
+        var consumers = Enumerable.Range(0, 4).Select(i => ConsumerProcess.Start(Database.Options, $"process-{i}", "ack", 5, 30_000, 4_000, workMs: 20)).ToList();
         try
         {
+            Assert.All(consumers, c => Assert.True(c.WaitForLines("ready", 1, TimeSpan.FromSeconds(60)), string.Join("\n", c.Lines)));
+            consumers.ForEach(c => c.Go());
             // What the killed process held comes back once its lease runs out and maintenance gives it back.
             using (var connection = OpenConsumer())
             {
