@@ -17,7 +17,9 @@ namespace AgentHive.Benchmarks.ManyWriters;
 /// custom console mode, not a BenchmarkDotNet suite: BenchmarkDotNet times one method call and reports its
 /// mean; here every commit of 50 concurrent writers is one sample and the tail is what matters.
 /// <c>dotnet run -c Release --project benchmarks/AgentHive.Benchmarks -- writers [--seconds 8] [--processes 5] [--out file.md]</c>;
-/// PostgreSQL runs when AGENTHIVE_TEST_POSTGRES is set.
+/// PostgreSQL runs when AGENTHIVE_TEST_POSTGRES is set. <c>--sweep 1,5,10,25,50,100</c> instead runs each
+/// writer count on SQLite (plain connections, and the group-commit writer) and PostgreSQL side by side,
+/// and says up to which count each meets the commit-latency goal.
 /// </summary>
 public static class ManyWritersBenchmark
 {
@@ -30,6 +32,10 @@ public static class ManyWritersBenchmark
         var only = Option(args, "--only");
         var output = Option(args, "--out");
         var rows = new List<Result>();
+        if (Option(args, "--sweep") is { } sweep)
+        {
+            return Sweep(sweep.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray(), seconds, output);
+        }
 
         void Add(Result result)
         {
@@ -75,6 +81,64 @@ public static class ManyWritersBenchmark
         Console.WriteLine(table);
         return 0;
     }
+
+    // The writer counts side by side, in one run: where plain SQLite connections stop meeting the goal,
+    // whether the group-commit writer holds, and what PostgreSQL on the same machine does.
+    private static int Sweep(int[] counts, double seconds, string? output)
+    {
+        var postgres = Environment.GetEnvironmentVariable("AGENTHIVE_TEST_POSTGRES");
+        RunSqlite("warm-up", WriterMode.SqliteRuntime, 1, 1, Math.Min(seconds, 3));
+        var results = new List<(string Shape, int Writers, Result Result)>();
+        foreach (var writers in counts)
+        {
+            var shapes = new List<(string, Func<Result>)>
+            {
+                ("SQLite, connections (busy handler)", () => RunSqlite($"SQLite, {writers} connections", WriterMode.SqliteRuntime, writers, 1, seconds)),
+                ("SQLite, group-commit writer", () => RunSqlite($"SQLite, {writers} tasks, group-commit writer", WriterMode.SqliteGroupCommit, writers, 1, seconds)),
+            };
+            if (!string.IsNullOrWhiteSpace(postgres))
+            {
+                shapes.Add(("PostgreSQL, connections", () => RunPostgres(postgres, writers, synchronousCommit: true, seconds)));
+            }
+
+            foreach (var (shape, run) in shapes)
+            {
+                var result = run();
+                results.Add((shape, writers, result));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{shape}, {writers} writers: {result.RowsPerSecond:N0} rows/s, p99.9 {result.P999:0.00} ms, max {result.Max:0.0} ms, busy {result.Busy}, failed {result.Failed}"));
+            }
+        }
+
+        var lines = new List<string>
+        {
+            $"Goal: p99.9 commit <= {GoalP999Ms} ms and no busy errors; rows/s and p99.9 ms per writer count, measured side by side in one run ({seconds:0} s each).",
+            string.Empty,
+            "| shape | " + string.Join(" | ", counts.Select(n => n == 1 ? "1 writer" : $"{n} writers")) + " | meets the goal up to |",
+            "|---|" + string.Concat(counts.Select(_ => "---:|")) + "---:|",
+        };
+        foreach (var shape in results.Select(r => r.Shape).Distinct())
+        {
+            var row = results.Where(r => r.Shape == shape).ToList();
+            var cells = row.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Result.RowsPerSecond:N0} rows/s, {r.Result.P999:0.0} ms"));
+            var meets = row.TakeWhile(r => Meets(r.Result)).Select(r => r.Writers).DefaultIfEmpty(0).Last();
+            lines.Add($"| {shape} | {string.Join(" | ", cells)} | {(meets == 0 ? "none" : meets.ToString(CultureInfo.InvariantCulture))} |");
+        }
+
+        var table = string.Join(Environment.NewLine, lines) + Environment.NewLine;
+        if (output is not null)
+        {
+            File.WriteAllText(output, table);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(table);
+        return 0;
+    }
+
+    private const double GoalP999Ms = 50;
+
+    private static bool Meets(Result result) => result.P999 <= GoalP999Ms && result.Busy == 0 && result.Failed == 0;
 
     /// <summary>A child process's writers: <c>writers-child mode connection writers firstWriter startTicks measureTicks stopTicks outFile</c>.</summary>
     public static int RunChild(string[] args)
@@ -141,7 +205,7 @@ public static class ManyWritersBenchmark
         Execute(adminConnection, $"CREATE DATABASE \"{database}\"");
         try
         {
-            var connection = new NpgsqlConnectionStringBuilder(adminConnection) { Database = database, MaxPoolSize = Writers + 10 }.ConnectionString;
+            var connection = new NpgsqlConnectionStringBuilder(adminConnection) { Database = database, MaxPoolSize = Math.Max(writers, Writers) + 10 }.ConnectionString;
             new SchemaMigrator(new DatabaseOptions { Provider = "postgres", ConnectionString = connection }, typeof(global::AgentHive.AgentHiveSchema).Assembly).Up();
             if (!synchronousCommit)
             {
