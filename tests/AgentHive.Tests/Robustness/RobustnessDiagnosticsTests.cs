@@ -93,6 +93,14 @@ public class RobustnessDiagnosticsTests
                   id: id
                   »add_parameter: text
             """ },
+        { "a column named Clone, a name records forbid (CS8859)", "AH0071", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  »clone: text
+            """ },
         { "a column named like an inherited static member", "AH0071", """
             version: 1
             tables:
