@@ -231,6 +231,20 @@ public sealed partial class SchemaValidator
             : Duration(syntax, "keep", "'keep' of the retention", 0);
         ColumnModel? state = null;
         var states = new List<string>();
+
+        // Without states the prune deletes old rows whatever their state: never read 'states: []' or a lone 'state' that way.
+        if (syntax.List("states") is null && syntax.Scalar("state") is { } lone)
+        {
+            Report(DiagnosticDescriptors.MissingKey, lone.Location, $"The retention of table '{table.Name}' names a 'state' column, so it", "states' (the states whose old rows it deletes");
+            return null;
+        }
+
+        if (syntax.List("states") is { Count: 0 })
+        {
+            Report(DiagnosticDescriptors.MissingKey, syntax.Key.Location, $"The retention of table '{table.Name}'", "states' with at least one state (without 'states' it deletes old rows in every state");
+            return null;
+        }
+
         if (syntax.List("states") is { Count: > 0 } stateTokens)
         {
             var stateToken = syntax.Scalar("state");

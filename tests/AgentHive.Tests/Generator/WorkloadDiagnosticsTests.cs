@@ -68,6 +68,20 @@ public partial class DiagnosticsTests
                   keep: »36501d
 
             """) },
+        { "retention with an empty states list (it would delete old rows in every state)", "AH0006", Jobs(GoodQueue + """
+                »retention:
+                  time: created_at
+                  keep: 7d
+                  states: []
+
+            """) },
+        { "retention naming a state column but no states", "AH0006", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  state: »state
+
+            """) },
         { "compression without the column to compress", "AH0006", Jobs("""
                 memory:
                   owner: owner_id
