@@ -212,6 +212,11 @@ public sealed partial class SchemaValidator
                 $"{StateCondition(quotedState, leased)} OR ({SqlText.Quote(owner.Name)} IS NULL AND {SqlText.Quote(expires.Name)} IS NULL)",
                 null,
                 null));
+        if (CheckNameTaken(table, leaseCheck.Name, syntax.Key.Location))
+        {
+            return null;
+        }
+
         table.Checks.Add(leaseCheck);
 
         return new QueueModel(

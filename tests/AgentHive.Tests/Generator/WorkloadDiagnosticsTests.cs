@@ -82,6 +82,11 @@ public partial class DiagnosticsTests
                   state: »state
 
             """) },
+        { "a declared check named like the queue's lease check", "AH0013", Jobs(GoodQueue.Replace("    queue:", "    »queue:") + """
+                checks:
+                  - { name: ck_jobs_lease, expression: priority > 0 }
+
+            """) },
         { "compression without the column to compress", "AH0006", Jobs("""
                 memory:
                   owner: owner_id
