@@ -87,6 +87,21 @@ public partial class DiagnosticsTests
                   - { name: ck_jobs_lease, expression: priority > 0 }
 
             """) },
+        { "a table whose accessor takes the name of the queue's accessor", "AH0075", Jobs(GoodQueue + """
+              »job_queue:
+                columns:
+                  id: id
+
+            """) },
+        { "a query whose method takes the name of the memory's accessor", "AH0075", Jobs("""
+                memory: { owner: owner_id, importance: importance, time: created_at, keepTop: 5 }
+            queries:
+              »job_memory:
+                sql: SELECT id FROM jobs
+                result: jobs.id
+                cardinality: many
+
+            """) },
         { "compression without the column to compress", "AH0006", Jobs("""
                 memory:
                   owner: owner_id
