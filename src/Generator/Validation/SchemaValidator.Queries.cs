@@ -175,7 +175,7 @@ public sealed partial class SchemaValidator
         foreach (var marker in scan.ForeignParameters.Where(m => backend != "PostgreSQL" || !m.PostgresOperator))
         {
             Report(DiagnosticDescriptors.QuerySqlUnreadable, sql.At(marker.Offset), backend, query.Name.Value,
-                $"writes a parameter as '{marker.Text}', which nothing binds ({(backend == "PostgreSQL" ? "PostgreSQL fails on it" : "SQLite reads it as NULL")}); write parameters as @name and declare them under 'parameters'");
+                $"writes a parameter as '{marker.Text}', but only @name parameters are bound by name (SQLite reads any other as NULL); write parameters as @name and declare them under 'parameters'");
         }
 
         return scan;
