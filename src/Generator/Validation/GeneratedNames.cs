@@ -25,7 +25,14 @@ public static class GeneratedNames
     {
         "TableName", "SqliteInsertSql", "PostgresInsertSql", "AddInsertParameters", "AddParameter",
         "EqualityContract", "Equals", "GetHashCode", "ToString", "PrintMembers", "GetType", "MemberwiseClone",
-        "ReferenceEquals",
+        "ReferenceEquals", "Clone",
+    };
+
+    // Members every positional record declares or inherits: a query's result record may not have a property so named.
+    private static readonly HashSet<string> RecordMembers = new(StringComparer.Ordinal)
+    {
+        "EqualityContract", "Equals", "GetHashCode", "ToString", "PrintMembers", "GetType", "MemberwiseClone",
+        "ReferenceEquals", "Clone", "Deconstruct",
     };
 
     /// <summary>Reports every problem; true when there was none.</summary>
@@ -81,6 +88,7 @@ public static class GeneratedNames
         }
 
         CheckUnique(types, model, diagnostics);
+        CheckQueryResults(syntax, model, types, diagnostics);
         CheckDataAccess(syntax, model, diagnostics);
         return diagnostics.Count == before;
     }
@@ -95,7 +103,7 @@ public static class GeneratedNames
     };
 
     /// <summary>
-    /// The generated database class holds a property per table and a method (and its Async twin) per query:
+    /// The generated database class holds a property per table, per queue and per memory, and a method (and its Async twin) per query:
     /// none may take another's name, an inherited member's, or the class's own (CS0542). Method arguments
     /// may not be called cancellationToken, which every async method takes last.
     /// </summary>
@@ -122,8 +130,19 @@ public static class GeneratedNames
 
         foreach (var table in model.Tables)
         {
-            var at = syntax.Tables.First(s => s.Name.Value == table.Name).Name.Location;
+            var tableSyntax = syntax.Tables.First(s => s.Name.Value == table.Name);
+            var at = tableSyntax.Name.Location;
             Take(Emit.TableAccessEmitter.PropertyName(table), $"table '{table.Name}'", at, "Rename the table");
+            if (table.Queue is not null)
+            {
+                Take(Emit.QueueAccessEmitter.PropertyName(table), $"the queue of table '{table.Name}'", tableSyntax.Queue!.Key.Location, "Rename the other member's table or query");
+            }
+
+            if (table.Memory is not null)
+            {
+                Take(Emit.MemoryAccessEmitter.ClassName(table), $"the memory of table '{table.Name}'", tableSyntax.Memory!.Key.Location, "Rename the other member's table or query");
+            }
+
             foreach (var column in table.PrimaryKey.Columns.Concat(table.Uniques.SelectMany(u => u.Columns)))
             {
                 if (Emit.DataTypes.Argument(table.Columns.First(c => c.Name == column).PropertyName) == "cancellationToken")
@@ -152,6 +171,67 @@ public static class GeneratedNames
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DataAccessMemberCollision, at, $"parameter '{parameter.Name}' of {owner}",
                     "cancellationToken", database, "every async method's last argument", "Rename the parameter"));
+            }
+
+            // a_b and a__b both become the argument aB.
+            var arguments = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var parameter in query.Parameters)
+            {
+                if (arguments.TryGetValue(parameter.ArgumentName, out var first))
+                {
+                    var parameterAt = syntax.Queries.First(s => s.Name.Value == query.Name).Parameters.First(p => p.Name.Value == parameter.Name).Name.Location;
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DataAccessMemberCollision, parameterAt, $"parameter '{parameter.Name}' of {owner}",
+                        parameter.ArgumentName.TrimStart('@'), database, $"parameter '{first}' (an argument of method {query.MethodName})", "Rename the parameter"));
+                }
+                else
+                {
+                    arguments[parameter.ArgumentName] = parameter.Name;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A projection result is a positional record beside the entities: its name must be a C# type name no other
+    /// generated type takes, and its properties may not repeat, take the record's name or a member every record has.
+    /// </summary>
+    private static void CheckQueryResults(SchemaSyntax syntax, SchemaModel model, List<GeneratedType> types, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var query in model.Queries.Where(q => q.Result.Kind == QueryResultKind.Projection))
+        {
+            var result = syntax.Queries.First(s => s.Name.Value == query.Name).Result!;
+            var typeName = query.Result.TypeName!;
+            var at = result.TypeName?.Location ?? result.Location;
+            var what = $"the result record of query '{query.Name}'";
+            if (result.TypeName is { } spelled)
+            {
+                CheckTypeName(spelled.Value, $"the type name of {what}", at, diagnostics);
+            }
+
+            if (types.FirstOrDefault(t => t.Name == typeName) is { } taken)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedTypeCollision, at, what, typeName, taken.Owner, string.Empty,
+                    $"Name the result with 'typeName:' (for example '{typeName}Row')"));
+            }
+
+            var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var column in query.Result.Columns)
+            {
+                var repeated = properties.TryGetValue(column.PropertyName, out var first);
+                var problem = column.PropertyName == typeName ? "a C# member cannot have the name of its enclosing type (CS0542)"
+                    : RecordMembers.Contains(column.PropertyName) ? $"every record already has a member '{column.PropertyName}'"
+                    : repeated ? $"result column '{first}' already becomes that property"
+                    : null;
+                if (!repeated)
+                {
+                    properties[column.PropertyName] = column.Name;
+                }
+
+                if (problem is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameNotAllowedInCSharp, result.Columns.First(c => c.Name.Value == column.Name).Name.Location,
+                        column.PropertyName, $"the property of result column '{column.Name}' of query '{query.Name}' in record {typeName}", problem, "Rename the column (and its alias in the SQL)"));
+                }
             }
         }
     }

@@ -14,6 +14,9 @@ public enum SqlProblemKind
 /// <summary>What the scan can prove wrong: <see cref="Offset"/> into the SQL, the name, and for a column the table it was looked up in.</summary>
 public readonly record struct SqlProblem(SqlProblemKind Kind, int Offset, string Name, string Detail);
 
+/// <summary>A parameter written in a form other than @name: its text, its offset, and whether PostgreSQL reads that text as something else.</summary>
+public readonly record struct SqlParameterMarker(string Text, int Offset, bool PostgresOperator);
+
 /// <summary>What a query's SQL reads, binds and returns, as far as a scan without a full parser can tell.</summary>
 public sealed class QuerySqlScan
 {
@@ -64,6 +67,13 @@ public sealed class QuerySqlScan
 
     public List<SqlProblem> Problems { get; } = new();
 
+    /// <summary>
+    /// Parameters written as the drivers' other forms (?, ?1, :name, $name, $1): nothing binds them, and SQLite
+    /// reads an unbound one as NULL. <see cref="SqlParameterMarker.PostgresOperator"/> marks text PostgreSQL reads otherwise
+    /// (the jsonb operators ?, ?| and ?&amp;, an array slice a[1:n]).
+    /// </summary>
+    public List<SqlParameterMarker> ForeignParameters { get; } = new();
+
     /// <summary>Schema tables the SQL names (in FROM, JOIN, UPDATE, INTO).</summary>
     public SortedSet<string> Tables { get; } = new(StringComparer.Ordinal);
 
@@ -89,7 +99,14 @@ public sealed class QuerySqlScan
         }
 
         var scan = new QuerySqlScan(tokens, columnsOf);
+        if (tokens.Count == 0)
+        {
+            scan.Problems.Add(new SqlProblem(SqlProblemKind.Syntax, 0, string.Empty, "is empty (or only a comment): there is no statement to run"));
+            return scan;
+        }
+
         scan.Run();
+        scan.FindForeignParameters(sql);
         return scan;
     }
 
@@ -160,6 +177,56 @@ public sealed class QuerySqlScan
         {
             CheckBareColumns();
         }
+    }
+
+    private void FindForeignParameters(string sql)
+    {
+        for (var i = 0; i < _tokens.Count; i++)
+        {
+            var token = _tokens[i];
+            if (token.Kind != SqlTokenKind.Symbol)
+            {
+                continue;
+            }
+
+            var question = token.Text.IndexOf('?');
+            if (question >= 0)
+            {
+                var start = token.Offset + question;
+                var end = start + 1;
+                while (end < sql.Length && char.IsDigit(sql[end]))
+                {
+                    end++;
+                }
+
+                ForeignParameters.Add(new SqlParameterMarker(sql.Substring(start, end - start), start, PostgresOperator: true));
+                continue;
+            }
+
+            // :name and $name or $1, written without a space; :: is PostgreSQL's cast.
+            var next = At(i + 1);
+            var adjacent = next.Offset == token.Offset + token.Text.Length && next.Kind is SqlTokenKind.Word or SqlTokenKind.Number;
+            if (adjacent && token.Text == "$")
+            {
+                ForeignParameters.Add(new SqlParameterMarker("$" + sql.Substring(next.Offset, WordLength(sql, next.Offset)), token.Offset, PostgresOperator: false));
+            }
+            else if (adjacent && token.Text.EndsWith(":", StringComparison.Ordinal) && !token.Text.EndsWith("::", StringComparison.Ordinal))
+            {
+                var colon = token.Offset + token.Text.Length - 1;
+                ForeignParameters.Add(new SqlParameterMarker(":" + sql.Substring(next.Offset, WordLength(sql, next.Offset)), colon, PostgresOperator: true));
+            }
+        }
+    }
+
+    private static int WordLength(string sql, int start)
+    {
+        var end = start;
+        while (end < sql.Length && (char.IsLetterOrDigit(sql[end]) || sql[end] == '_'))
+        {
+            end++;
+        }
+
+        return end - start;
     }
 
     /// <summary>Reads WITH [RECURSIVE] name [(columns)] AS [NOT] [MATERIALIZED] (...), ...; returns the index after it.</summary>

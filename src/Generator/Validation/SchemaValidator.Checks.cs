@@ -14,6 +14,15 @@ public sealed partial class SchemaValidator
         foreach (var column in table.Columns)
         {
             var model = column.Model;
+            void Derive(string suffix, CheckRule rule)
+            {
+                var name = Names.Fit($"ck_{table.Name}_{model.Name}{suffix}");
+                if (!CheckNameTaken(table, name, column.Syntax.Name.Location))
+                {
+                    table.Checks.Add(new CheckModel(name, model.Name, rule));
+                }
+            }
+
             CheckRule? rule = model.Kind switch
             {
                 ColumnKind.Enum => new InListRule(enums[model.EnumName!].Model.Values.Select(v => v.Value).ToEquatableArray()),
@@ -23,32 +32,32 @@ public sealed partial class SchemaValidator
             };
             if (rule is not null)
             {
-                table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}"), model.Name, rule));
+                Derive(string.Empty, rule);
             }
 
             if (model.Kind is ColumnKind.Decimal or ColumnKind.Date or ColumnKind.Time or ColumnKind.Uuid or ColumnKind.SmallInt)
             {
-                table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}_type"), model.Name, new StoredFormRule(model.Kind, model.Precision)));
+                Derive("_type", new StoredFormRule(model.Kind, model.Precision));
             }
 
             if (model.MaxLength is { } maxLength)
             {
-                table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}_length"), model.Name, new MaxLengthRule(maxLength)));
+                Derive("_length", new MaxLengthRule(maxLength));
             }
 
             if (column.Shape is { } shape)
             {
-                table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}_shape"), model.Name, new JsonShapeRule(shape)));
+                Derive("_shape", new JsonShapeRule(shape));
             }
 
             if (column.RequiredKeys is { Count: > 0 } keys)
             {
-                table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}_keys"), model.Name, new JsonKeysRule(keys.ToEquatableArray())));
+                Derive("_keys", new JsonKeysRule(keys.ToEquatableArray()));
             }
 
             if (column.Range is { } range)
             {
-                table.Checks.Add(new CheckModel(Names.Fit($"ck_{table.Name}_{model.Name}_range"), model.Name, range));
+                Derive("_range", range);
             }
         }
 
@@ -71,11 +80,23 @@ public sealed partial class SchemaValidator
             var name = check.Name is { } nameToken
                 ? (CheckIdentifier(nameToken, "constraint") ? nameToken.Value : null)
                 : Names.Fit($"ck_{table.Name}_{number}");
-            if (name is not null)
+            if (name is not null && !CheckNameTaken(table, name, check.Name?.Location ?? check.Location))
             {
                 table.Checks.Add(new CheckModel(name, null, new ExpressionRule(portable, check.Sqlite?.Value, check.Postgres?.Value)));
             }
         }
+    }
+
+    /// <summary>PostgreSQL refuses two constraints of one name on a table; reports the second.</summary>
+    private bool CheckNameTaken(TableBuilder table, string name, LocationInfo location)
+    {
+        if (table.Checks.All(c => c.Name != name))
+        {
+            return false;
+        }
+
+        Report(DiagnosticDescriptors.DuplicateName, location, "Check name", name, $" on table '{table.Name}' (checks derived from columns and declarations count)");
+        return true;
     }
 
     /// <summary>

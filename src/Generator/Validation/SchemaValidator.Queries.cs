@@ -171,6 +171,13 @@ public sealed partial class SchemaValidator
             }
         }
 
+        // Only @name is bound; SQLite runs the portable SQL too, and reads any other parameter form as NULL.
+        foreach (var marker in scan.ForeignParameters.Where(m => backend != "PostgreSQL" || !m.PostgresOperator))
+        {
+            Report(DiagnosticDescriptors.QuerySqlUnreadable, sql.At(marker.Offset), backend, query.Name.Value,
+                $"writes a parameter as '{marker.Text}', but only @name parameters are bound by name (SQLite reads any other as NULL); write parameters as @name and declare them under 'parameters'");
+        }
+
         return scan;
     }
 

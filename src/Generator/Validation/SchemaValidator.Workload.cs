@@ -212,6 +212,11 @@ public sealed partial class SchemaValidator
                 $"{StateCondition(quotedState, leased)} OR ({SqlText.Quote(owner.Name)} IS NULL AND {SqlText.Quote(expires.Name)} IS NULL)",
                 null,
                 null));
+        if (CheckNameTaken(table, leaseCheck.Name, syntax.Key.Location))
+        {
+            return null;
+        }
+
         table.Checks.Add(leaseCheck);
 
         return new QueueModel(
@@ -231,6 +236,20 @@ public sealed partial class SchemaValidator
             : Duration(syntax, "keep", "'keep' of the retention", 0);
         ColumnModel? state = null;
         var states = new List<string>();
+
+        // Without states the prune deletes old rows whatever their state: never read 'states: []' or a lone 'state' that way.
+        if (syntax.List("states") is null && syntax.Scalar("state") is { } lone)
+        {
+            Report(DiagnosticDescriptors.MissingKey, lone.Location, $"The retention of table '{table.Name}' names a 'state' column, so it", "states' (the states whose old rows it deletes");
+            return null;
+        }
+
+        if (syntax.List("states") is { Count: 0 })
+        {
+            Report(DiagnosticDescriptors.MissingKey, syntax.Key.Location, $"The retention of table '{table.Name}'", "states' with at least one state (without 'states' it deletes old rows in every state");
+            return null;
+        }
+
         if (syntax.List("states") is { Count: > 0 } stateTokens)
         {
             var stateToken = syntax.Scalar("state");
@@ -324,6 +343,12 @@ public sealed partial class SchemaValidator
         }
 
         ColumnModel? compressed = null;
+        if (syntax.Scalar("compress.column") is null && syntax.Scalar("compress.above") is { } aboveOnly)
+        {
+            Report(DiagnosticDescriptors.MissingKey, aboveOnly.Location, $"'compress' of the memory of table '{table.Name}'", "column' (the text column to compress");
+            return null;
+        }
+
         if (syntax.Scalar("compress.column") is { } compressToken)
         {
             compressed = WorkloadColumn(table, compressToken, what, "compressed", c => c.Kind == ColumnKind.Text && c.MaxLength is null,
@@ -429,7 +454,7 @@ public sealed partial class SchemaValidator
             return value;
         }
 
-        Report(DiagnosticDescriptors.InvalidDuration, token.Location, Shorten(token.Value), what, string.Empty);
+        Report(DiagnosticDescriptors.InvalidDuration, token.Location, Shorten(token.Value), what, $", from 1ms up to {MaxDurationDays.ToString(CultureInfo.InvariantCulture)}d (100 years)");
         return null;
     }
 
@@ -450,7 +475,14 @@ public sealed partial class SchemaValidator
         return null;
     }
 
-    /// <summary>Milliseconds of a duration such as 500ms, 30s, 5m, 2h or 7d; null when it is not one (or is zero, or overflows).</summary>
+    /// <summary>
+    /// The longest duration: a lease, backoff or age added to or taken from now must stay a date both databases and
+    /// TimeSpan hold (SQLite's dates end at year 9999, TimeSpan at about 29,000 years, and a backoff doubles up to 2^20 times
+    /// within a bigint of milliseconds).
+    /// </summary>
+    internal const long MaxDurationDays = 36_500;
+
+    /// <summary>Milliseconds of a duration such as 500ms, 30s, 5m, 2h or 7d; null when it is not one (or is zero, or longer than <see cref="MaxDurationDays"/>).</summary>
     internal static long? ParseDuration(string text)
     {
         var units = new (string Suffix, long Factor)[] { ("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000) };
@@ -458,7 +490,7 @@ public sealed partial class SchemaValidator
         {
             if (text.EndsWith(suffix, StringComparison.Ordinal) &&
                 long.TryParse(text.Substring(0, text.Length - suffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var number) &&
-                number > 0 && number <= long.MaxValue / factor / 1000)
+                number > 0 && number <= MaxDurationDays * 86_400_000 / factor)
             {
                 return number * factor;
             }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using AgentHive.Runtime.Configuration;
 using AgentHive.Runtime.Deployment;
+using AgentHive.Runtime.Migrations;
 using AgentHive.Runtime.Workload;
 
 namespace AgentHive.Runtime.CommandLine;
@@ -51,6 +52,8 @@ public static partial class SchemaCommandLine
             : new[] { Enum.Parse<MaintenanceJob>(job, ignoreCase: true) };
         try
         {
+            // Without this, a database never migrated fails on a missing table, and a missing SQLite file is created empty.
+            EnsureLatestVersion(new SchemaMigrator(options, common.SchemaAssembly), "maintenance runs the latest schema's SQL");
             var maintenance = new SchemaMaintenance(options, WorkloadCatalog.Load(common.SchemaAssembly), batchSize);
             var reports = jobs.SelectMany(j => maintenance.Run(j)).ToList();
             if (reports.Count == 0)

@@ -214,15 +214,19 @@ public static partial class SchemaCommandLine
         report.Current(migrator.Status());
     }
 
-    private static void CheckQueries(SchemaMigrator migrator, Report report, Assembly schemaAssembly)
+    private static void EnsureLatestVersion(SchemaMigrator migrator, string why)
     {
         var pending = migrator.Status().Where(s => !s.Applied).Select(s => s.Version).ToList();
         if (pending.Count > 0)
         {
             throw new DeploymentException(DeploymentFailureKind.Usage,
-                $"The database is not at the latest version (pending: {string.Join(", ", pending)}). Run 'up' first: the plans of the declared queries are checked on the latest schema.");
+                $"The database is not at the latest version (pending: {string.Join(", ", pending)}). Run 'up' first: {why}.");
         }
+    }
 
+    private static void CheckQueries(SchemaMigrator migrator, Report report, Assembly schemaAssembly)
+    {
+        EnsureLatestVersion(migrator, "the plans of the declared queries are checked on the latest schema");
         var declared = Queries.DeclaredQueries.Load(schemaAssembly);
         Queries.QueryPlanReport result;
         using (var connection = SchemaVerifier.Open(migrator.Options))

@@ -30,13 +30,26 @@ internal static class SchemaDiagram
             return SchemaCommandLine.Success;
         }
 
-        var path = Path.GetFullPath(outputPath);
+        if (outputPath.Trim().Length == 0)
+        {
+            error.WriteLine("--output needs a file path, such as docs/schema.md.");
+            return SchemaCommandLine.Usage;
+        }
+
+        var path = outputPath;
         try
         {
+            path = Path.GetFullPath(outputPath);
+            if (Directory.Exists(path))
+            {
+                error.WriteLine($"Could not write {path}: it is a folder. Name a file, such as {Path.Combine(path, "schema.md")}.");
+                return SchemaCommandLine.Usage;
+            }
+
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, text);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             error.WriteLine($"Could not write {path}: {ex.Message}");
             return SchemaCommandLine.Usage;

@@ -29,12 +29,13 @@ public static class ConnectionStrings
         {
             switch (provider)
             {
+                // A password may equal the user or database name (postgres/postgres): scrubbed like any other text.
                 case DatabaseProvider.Postgres:
                     var pg = new NpgsqlConnectionStringBuilder(connectionString) { Password = null };
-                    return $"PostgreSQL {pg.Host}:{pg.Port}/{pg.Database} as {pg.Username}";
+                    return Scrub($"PostgreSQL {pg.Host}:{pg.Port}/{pg.Database} as {pg.Username}", connectionString);
                 default:
                     var sqlite = new SqliteConnectionStringBuilder(connectionString);
-                    return $"SQLite {sqlite.DataSource}";
+                    return Scrub($"SQLite {sqlite.DataSource}", connectionString);
             }
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)

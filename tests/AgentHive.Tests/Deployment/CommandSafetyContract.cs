@@ -151,7 +151,8 @@ public abstract class CommandSafetyContract : IDisposable
         {
             Assert.Contains(Password, connectionString);
             var options = new DatabaseOptions { Provider = Provider, ConnectionString = connectionString };
-            foreach (var args in new[] { new[] { "up" }, new[] { "up", "--json" }, new[] { "up", "--verbose" }, new[] { "status", "--json", "--verbose" }, new[] { "verify" }, new[] { "script" } })
+            foreach (var args in new[] { new[] { "up" }, new[] { "up", "--json" }, new[] { "up", "--verbose" }, new[] { "status", "--json", "--verbose" }, new[] { "verify" }, new[] { "script" },
+                         new[] { "check-queries" }, new[] { "maintain", "all", "--json" } })
             {
                 var (code, output) = MigratorProcess.Run(options, args);
                 runs++;

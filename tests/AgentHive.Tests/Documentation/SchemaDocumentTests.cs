@@ -67,6 +67,19 @@ public sealed class SchemaDocumentTests : IDisposable
         Assert.Contains("Could not write", unwritable.Error);
     }
 
+    [Theory]
+    [InlineData("", "--output needs a file path")]
+    [InlineData(" ", "--output needs a file path")]
+    [InlineData("/", "it is a folder")]
+    [InlineData("{folder}", "it is a folder")]
+    public void Schema_diagram_to_an_empty_path_or_a_folder_is_a_usage_error_not_a_crash(string output, string expected)
+    {
+        var (code, _, error) = Run("schema", "diagram", "--output", output.Replace("{folder}", _folder));
+
+        Assert.Equal(SchemaCommandLine.Usage, code);
+        Assert.Contains(expected, error);
+    }
+
     [Fact]
     public void Generated_diagrams_parse_with_Mermaid_and_a_broken_one_does_not()
     {

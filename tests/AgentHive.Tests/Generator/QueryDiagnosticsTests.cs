@@ -240,6 +240,87 @@ public class QueryDiagnosticsTests
                 result: jobs
                 cardinality: many
             """ },
+        { "empty SQL", "AH0088", """
+              reset:
+                sql: "»"
+            """ },
+        { "SQL that is only a comment", "AH0088", """
+              reset:
+                sql: "»/* UPDATE jobs SET priority = 5 */"
+            """ },
+        { "a parameter written ? (SQLite binds nothing: NULL)", "AH0088", """
+              job:
+                sql: SELECT * FROM jobs WHERE id = »?
+                result: jobs
+                cardinality: optional
+            """ },
+        { "a parameter written :name in the SQLite override", "AH0088", """
+              job:
+                sqlite: SELECT * FROM jobs WHERE id =»:id
+                postgres: SELECT * FROM jobs WHERE id = @id
+                parameters: { id: jobs.id }
+                result: jobs
+                cardinality: optional
+            """ },
+        { "a parameter written $1 in the PostgreSQL override", "AH0088", """
+              job:
+                sqlite: SELECT * FROM jobs WHERE id = @id
+                postgres: SELECT * FROM jobs WHERE id = @id OR parent_id = »$1
+                parameters: { id: jobs.id }
+                result: jobs
+                cardinality: many
+            """ },
+        { "two parameters that become one C# argument", "AH0075", """
+              jobs_between:
+                sql: SELECT * FROM jobs WHERE priority BETWEEN @min_p AND @min__p
+                parameters:
+                  min_p: integer
+                  »min__p: integer
+                result: jobs
+                cardinality: many
+            """ },
+        { "a result column named like a member every record has", "AH0071", """
+              counts:
+                sql: SELECT count(*) AS equality_contract FROM jobs
+                result: { columns: { »equality_contract: bigint } }
+                cardinality: one
+            """ },
+        { "a result column named Clone (not allowed in records)", "AH0071", """
+              counts:
+                sql: SELECT count(*) AS clone FROM jobs
+                result: { columns: { »clone: bigint } }
+                cardinality: one
+            """ },
+        { "a result column named like its record", "AH0071", """
+              counts:
+                sql: SELECT count(*) AS counts_row FROM jobs
+                result: { columns: { »counts_row: bigint } }
+                cardinality: one
+            """ },
+        { "two result columns that become one property", "AH0071", """
+              counts:
+                sql: SELECT count(*) AS job_n, count(*) AS job__n FROM jobs
+                result: { columns: { job_n: bigint, »job__n: bigint } }
+                cardinality: one
+            """ },
+        { "a result type name that is a C# keyword", "AH0071", """
+              counts:
+                sql: SELECT count(*) AS n FROM jobs
+                result: { typeName: »class, columns: { n: bigint } }
+                cardinality: one
+            """ },
+        { "a lower-case result type name (CS8981)", "AH0071", """
+              counts:
+                sql: SELECT count(*) AS n FROM jobs
+                result: { typeName: »row, columns: { n: bigint } }
+                cardinality: one
+            """ },
+        { "a result type named like an enum's helper class", "AH0070", """
+              counts:
+                sql: SELECT count(*) AS n FROM jobs
+                result: { typeName: »JobStateExtensions, columns: { n: bigint } }
+                cardinality: one
+            """ },
         { "index of a table the query does not read", "AH0089", """
               workers_named:
                 sql: SELECT * FROM workers WHERE name = @name
@@ -361,6 +442,14 @@ public class QueryDiagnosticsTests
               INSERT INTO workers (id, name) VALUES (@id, @name)
               ON CONFLICT (id) DO UPDATE SET name = excluded.name
             parameters: { id: workers.id, name: workers.name }
+        """)]
+    [InlineData("the jsonb ? operator and :: casts in the PostgreSQL override, $ in strings", """
+          with_key:
+            sqlite: SELECT id FROM jobs WHERE json_extract(payload, '$.key') IS NOT NULL AND priority > @min
+            postgres: SELECT id FROM jobs WHERE payload::jsonb ? 'key' AND priority > @min::integer AND $$a$$ <> '$1'
+            parameters: { min: integer }
+            result: jobs.id
+            cardinality: many
         """)]
     [InlineData("a reserved word as parameter name, IS DISTINCT FROM", """
           others:

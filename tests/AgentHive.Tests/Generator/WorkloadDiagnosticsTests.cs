@@ -60,6 +60,57 @@ public partial class DiagnosticsTests
         { "lease owner column of the wrong type", "AH0100", Jobs(GoodQueue.Replace("      dead: dead", "      dead: dead\n      leaseOwner: »owner_id")) },
         { "queue without a visible-at column", "AH0100", Jobs(GoodQueue.Replace("    queue:", "    »queue:")).Replace("      visible_at: { type: timestamp, nullable: true }\n", string.Empty) },
         { "queue order names a missing column", "AH0016", Jobs(GoodQueue.Replace("order: [priority, created_at]", "order: [»prio, created_at]")) },
+        { "a lease past what TimeSpan holds", "AH0104", Jobs(GoodQueue.Replace("lease: 30s", "lease: »20000000d")) },
+        { "a backoff longer than 100 years", "AH0104", Jobs(GoodQueue.Replace("lease: 30s", "lease: 30s\n      backoff: { base: 1s, max: »3153600000001ms }")) },
+        { "a retention longer than 100 years", "AH0104", Jobs("""
+                retention:
+                  time: created_at
+                  keep: »36501d
+
+            """) },
+        { "retention with an empty states list (it would delete old rows in every state)", "AH0006", Jobs(GoodQueue + """
+                »retention:
+                  time: created_at
+                  keep: 7d
+                  states: []
+
+            """) },
+        { "retention naming a state column but no states", "AH0006", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  state: »state
+
+            """) },
+        { "a declared check named like the queue's lease check", "AH0013", Jobs(GoodQueue.Replace("    queue:", "    »queue:") + """
+                checks:
+                  - { name: ck_jobs_lease, expression: priority > 0 }
+
+            """) },
+        { "a table whose accessor takes the name of the queue's accessor", "AH0075", Jobs(GoodQueue + """
+              »job_queue:
+                columns:
+                  id: id
+
+            """) },
+        { "a query whose method takes the name of the memory's accessor", "AH0075", Jobs("""
+                memory: { owner: owner_id, importance: importance, time: created_at, keepTop: 5 }
+            queries:
+              »job_memory:
+                sql: SELECT id FROM jobs
+                result: jobs.id
+                cardinality: many
+
+            """) },
+        { "compression without the column to compress", "AH0006", Jobs("""
+                memory:
+                  owner: owner_id
+                  importance: importance
+                  time: created_at
+                  keepTop: 100
+                  compress: { above: »4096 }
+
+            """) },
         { "max attempts of zero", "AH0106", Jobs(GoodQueue.Replace("lease: 30s", "lease: 30s\n      maxAttempts: »0")) },
         { "unknown queue key", "AH0005", Jobs(GoodQueue.Replace("lease: 30s", "»leaseTime: 30s")) },
         { "retention time is not a timestamp", "AH0100", Jobs("""
@@ -117,6 +168,22 @@ public partial class DiagnosticsTests
         Assert.Contains("""CONSTRAINT ""ck_jobs_lease"" CHECK (""state"" = 'running' OR (""lease_owner"" IS NULL AND ""lease_expires_at"" IS NULL))""", schema);
         Assert.Contains(") WITH (autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000, fillfactor = 90)", schema);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(schema, "WITH \\(autovacuum"));
+    }
+
+    [Fact]
+    public void Durations_up_to_100_years_are_accepted_and_compile()
+    {
+        var run = GeneratorHarness.Run(Jobs(GoodQueue.Replace("lease: 30s", "lease: 36500d\n      backoff: { base: 36500d, max: 3153600000000ms }") + """
+                retention:
+                  time: created_at
+                  keep: 876000h
+
+            """));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        var workload = run.Sources.Single(s => s.Key.EndsWith("Workload.g.cs", StringComparison.Ordinal) && !s.Key.Contains("Database", StringComparison.Ordinal)).Value;
+        Assert.Contains("global::System.TimeSpan.FromMilliseconds(3153600000000)", workload);
     }
 
     [Fact]

@@ -93,6 +93,46 @@ public class RobustnessDiagnosticsTests
                   id: id
                   »add_parameter: text
             """ },
+        { "two declared checks of one name on a table (PostgreSQL refuses the table)", "AH0013", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  load: integer
+                checks:
+                  - { name: ck_load, expression: load >= 0 }
+                  - { name: »ck_load, expression: load < 100 }
+            """ },
+        { "a declared check named like the check a column's range derives", "AH0013", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  load: { type: integer, min: 0 }
+                checks:
+                  - { name: »ck_agents_load_range, expression: load < 100 }
+            """ },
+        { "two columns whose derived checks take one name", "AH0013", """
+            version: 1
+            enums:
+              size_kind: [small, large]
+            tables:
+              agents:
+                columns:
+                  id: id
+                  size: { type: decimal, precision: 10, scale: 2 }
+                  »size_type: size_kind
+            """ },
+        { "a column named Clone, a name records forbid (CS8859)", "AH0071", """
+            version: 1
+            tables:
+              agents:
+                columns:
+                  id: id
+                  »clone: text
+            """ },
         { "a column named like an inherited static member", "AH0071", """
             version: 1
             tables:

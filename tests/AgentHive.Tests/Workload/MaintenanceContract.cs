@@ -65,6 +65,16 @@ public abstract class MaintenanceContract : IDisposable
     }
 
     [Fact]
+    public void Maintain_refuses_a_database_not_at_the_latest_version_and_leaves_it_untouched()
+    {
+        var run = DeployCli.Run(Database.Options, "maintain", "all");
+
+        Assert.True(run.Code == 2, run.All);
+        Assert.Contains("not at the latest version (pending: 1, 2). Run 'up' first", run.Error);
+        Assert.Empty(Database.Tables());
+    }
+
+    [Fact]
     public async Task The_hosted_service_redelivers_expired_leases_on_schedule_and_reports_healthy()
     {
         using var host = BuildHost(new Dictionary<string, string?>
@@ -145,9 +155,23 @@ public abstract class MaintenanceContract : IDisposable
 
 public sealed class SqliteMaintenanceTests : MaintenanceContract
 {
+    private readonly SqliteTestDatabase _database;
+
     public SqliteMaintenanceTests()
-        : base(new SqliteTestDatabase())
+        : this(new SqliteTestDatabase())
     {
+    }
+
+    private SqliteMaintenanceTests(SqliteTestDatabase database)
+        : base(database) => _database = database;
+
+    [Fact]
+    public void Maintain_creates_no_database_file_where_there_is_none()
+    {
+        var run = DeployCli.Run(_database.Options, "maintain", "statistics");
+
+        Assert.True(run.Code == 2, run.All);
+        Assert.False(System.IO.File.Exists(_database.FilePath), "maintain created an empty database file");
     }
 }
 
