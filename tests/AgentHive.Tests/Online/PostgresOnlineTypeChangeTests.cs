@@ -3,11 +3,13 @@ using System.Collections.Concurrent;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using AgentHive.Runtime.CommandLine;
 using AgentHive.Runtime.Configuration;
 using AgentHive.Runtime.Deployment;
 using AgentHive.Runtime.Migrations;
 using AgentHive.Runtime.Postgres;
 using AgentHive.Tests.Database;
+using AgentHive.Tests.Deployment;
 using Npgsql;
 using Xunit;
 
@@ -148,6 +150,85 @@ public sealed class PostgresOnlineTypeChangeTests : IDisposable
         AssertWidenedWithEveryValue();
         var report = migrator.Verify();
         Assert.True(report.Clean, string.Join("\n", report.Problems));
+    }
+
+    [Fact]
+    public void SIGKILL_of_the_deployer_during_the_batched_copy_leaves_a_database_verify_reports_and_the_next_up_completes()
+    {
+        Populate();
+        var tool = DeployTool(Version2, Version1);
+        try
+        {
+            KillDuringTheCopyThenFinish(tool);
+        }
+        finally
+        {
+            System.IO.Directory.Delete(System.IO.Path.GetDirectoryName(tool)!, recursive: true);
+        }
+    }
+
+    private void KillDuringTheCopyThenFinish(string tool)
+    {
+        var environment = new System.Collections.Generic.Dictionary<string, string> { ["AgentHive__Migrations__BackfillBatchSize"] = "100" };
+        using var writer = new ConcurrentWriter(_database.ConnectionString, Insert, Update);
+        using (var deployer = MigratorProcess.Start(tool, _database.Options, environment, "up"))
+        {
+            Assert.True(SpinWait.SpinUntil(() => deployer.Output.Contains("online step 1 of", StringComparison.Ordinal) || deployer.ExitCode is not null, TimeSpan.FromSeconds(120)),
+                $"the copy never started: {deployer.Output}");
+            Assert.True(SpinWait.SpinUntil(() => _database.Scalar("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'UPDATE \"readings\" SET \"ah_widen_%'") > 0 || deployer.ExitCode is not null,
+                TimeSpan.FromSeconds(60)), $"no batch ran: {deployer.Output}");
+            Assert.True(deployer.ExitCode is null, $"the deployer ended before it could be killed: {deployer.Output}");
+            deployer.Kill();
+            Assert.Contains("(UPDATE \"readings\" SET \"ah_widen_", deployer.Output);
+        }
+
+        // The server session may still run the batch it was given; end it as a lost connection does.
+        _database.Execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'UPDATE \"readings\"%'");
+        Assert.True(SpinWait.SpinUntil(() => _database.Scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'UPDATE \"readings\"%'") == 0,
+            TimeSpan.FromSeconds(30)));
+        Assert.True(_database.Scalar($"SELECT count(*) FROM readings WHERE id <= {Rows} AND ah_widen_ratio IS DISTINCT FROM ratio::numeric(12,4)") > 0, "the copies had all finished before the kill");
+        var (verifyCode, verify) = MigratorProcess.Run(tool, _database.Options, "verify");
+        Assert.True(verifyCode == SchemaCommandLine.Drift, $"exit {verifyCode}\n{verify}");
+        Assert.Contains("online steps have not completed", verify);
+
+        var (upCode, up) = MigratorProcess.Run(tool, _database.Options, "up");
+        writer.Stop();
+
+        Assert.True(upCode == SchemaCommandLine.Success, $"exit {upCode}\n{up}");
+        Assert.Null(writer.Failure);
+        AssertWidenedWithEveryValue();
+        var (cleanCode, clean) = MigratorProcess.Run(tool, _database.Options, "verify");
+        Assert.True(cleanCode == SchemaCommandLine.Success, $"exit {cleanCode}\n{clean}");
+    }
+
+    /// <summary>
+    /// The deploy tool of an app that ships <paramref name="version2"/> with <paramref name="version1"/> frozen: a copy
+    /// of the built tool whose own assembly is this schema's, compiled with the tool's entry point.
+    /// </summary>
+    private static string DeployTool(string version2, string version1)
+    {
+        var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "agenthive-widening-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+        System.IO.Directory.CreateDirectory(folder);
+        var built = System.IO.Path.GetDirectoryName(MigratorProcess.ToolPath)!;
+        foreach (var file in System.IO.Directory.GetFiles(built))
+        {
+            System.IO.File.Copy(file, System.IO.Path.Combine(folder, System.IO.Path.GetFileName(file)));
+        }
+
+        var run = AgentHive.Tests.Generator.GeneratorHarness.Run(version2,
+            "namespace Host { public static class Program { public static int Main(string[] args) => global::AgentHive.Runtime.CommandLine.SchemaCommandLine.Run(args, typeof(Program).Assembly); } }",
+            ("/project/history/schema.v1.yaml", version1), ("/project/history/schema.checksums", AgentHive.Tests.Evolution.EvolutionSchemas.ChecksumsOf(version1)));
+        var tool = System.IO.Path.Combine(folder, System.IO.Path.GetFileName(MigratorProcess.ToolPath));
+        var compilation = run.Output.WithAssemblyName(System.IO.Path.GetFileNameWithoutExtension(tool))
+            .WithOptions(run.Output.Options.WithOutputKind(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication).WithMainTypeName("Host.Program"));
+        System.IO.File.Delete(tool);
+        using (var image = System.IO.File.Create(tool))
+        {
+            var emitted = compilation.Emit(image);
+            Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        }
+
+        return tool;
     }
 
     /// <summary>
