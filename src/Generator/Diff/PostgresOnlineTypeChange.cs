@@ -195,9 +195,7 @@ public static class PostgresOnlineTypeChange
             $"IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = {SqlText.Literal(table)}::regclass AND attname = {SqlText.Literal(shadowName)} AND NOT attisdropped) THEN\n" +
             string.Concat(swap.Select(s => "    " + s + ";\n")) +
             "END IF;\nEND $step$";
-        var backfill =
-            $"UPDATE {table} SET {shadow} = {value} WHERE {shadow} IS DISTINCT FROM {value} " +
-            $"AND ctid >= format('(%s,0)', {PostgresPlanner.FirstPage}::bigint)::tid AND ctid < format('(%s,0)', {PostgresPlanner.EndPage}::bigint)::tid";
+        var backfill = $"UPDATE {table} SET {shadow} = {value} WHERE {shadow} IS DISTINCT FROM {value} AND {PostgresPlanner.InPageRange}";
         return new OnlineTypeChangePlan(transaction, backfill, validations, indexes, step);
     }
 

@@ -209,8 +209,11 @@ public static class PostgresPlanner
     /// and only to a value, so a batch run twice, or a row moved by an update, is harmless.
     /// </summary>
     private static string BatchedBackfill(string table, string name, string backfill) =>
-        $"UPDATE {table} SET {name} = {backfill} WHERE {name} IS NULL AND ({backfill}) IS NOT NULL " +
-        $"AND ctid >= format('(%s,0)', {FirstPage}::bigint)::tid AND ctid < format('(%s,0)', {EndPage}::bigint)::tid";
+        $"UPDATE {table} SET {name} = {backfill} WHERE {name} IS NULL AND ({backfill}) IS NOT NULL AND {InPageRange}";
+
+    /// <summary>The condition that limits a batched UPDATE to the page range the runtime binds.</summary>
+    internal static string InPageRange { get; } =
+        $"ctid >= format('(%s,0)', {FirstPage}::bigint)::tid AND ctid < format('(%s,0)', {EndPage}::bigint)::tid";
 
     /// <summary>
     /// SET NOT NULL without scanning under ACCESS EXCLUSIVE: a validated CHECK (col IS NOT NULL) lets
