@@ -29,6 +29,12 @@ public static class PostgresOnlineTypeChange
     {
         var name = column.Name;
         var old = renamed.Columns.First(c => c.Name == name);
+        if (!Widens(old, column))
+        {
+            return $"converting {VersionChanges.TypeText(old)} to {VersionChanges.TypeText(column)} can fail, round or depend on session settings, " +
+                   "and the trigger that converts every row the application writes meanwhile would then refuse or change its writes";
+        }
+
         if (target.PrimaryKey.Columns.Contains(name))
         {
             return "it is part of the primary key: the key's index and every foreign key referencing it would have to move to the new column in the same instant";
@@ -197,6 +203,33 @@ public static class PostgresOnlineTypeChange
             "END IF;\nEND $step$";
         var backfill = $"UPDATE {table} SET {shadow} = {value} WHERE {shadow} IS DISTINCT FROM {value} AND {PostgresPlanner.InPageRange}";
         return new OnlineTypeChangePlan(transaction, backfill, validations, indexes, step);
+    }
+
+    /// <summary>
+    /// Whether every value of the old type converts to the new one exactly, without error, whatever the
+    /// session's settings: only then may the trigger convert the application's writes.
+    /// </summary>
+    private static bool Widens(ColumnModel old, ColumnModel column)
+    {
+        static int? IntegerDigits(ColumnModel c) => c.Kind switch
+        {
+            ColumnKind.SmallInt => 5,
+            ColumnKind.Integer => 10,
+            ColumnKind.BigInt => 19,
+            _ => null,
+        };
+
+        return (old.Kind, column.Kind) switch
+        {
+            (ColumnKind.SmallInt, ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Real) => true,
+            (ColumnKind.Integer, ColumnKind.BigInt or ColumnKind.Real) => true,
+            (ColumnKind.Boolean, ColumnKind.Integer) => true,
+            (ColumnKind.SmallInt or ColumnKind.Integer or ColumnKind.BigInt, ColumnKind.Decimal) => column.Precision - column.Scale >= IntegerDigits(old),
+            (ColumnKind.Decimal, ColumnKind.Decimal) => column.Scale >= old.Scale && column.Precision - column.Scale >= old.Precision - old.Scale,
+            (ColumnKind.SmallInt or ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.Decimal or ColumnKind.Boolean or ColumnKind.Uuid or ColumnKind.Date or ColumnKind.Time, ColumnKind.Text)
+                => column.MaxLength is null,
+            _ => false,
+        };
     }
 
     /// <summary>A column, quoted or as a bare word, in SQL text.</summary>

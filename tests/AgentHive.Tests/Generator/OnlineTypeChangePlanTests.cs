@@ -21,6 +21,7 @@ public class OnlineTypeChangePlanTests
               id: id
               code: { type: integer, unique: true }
               serial: { type: integer, unique: true }
+              seen: { type: timestamp, nullable: true }
               score: { type: integer, default: 0, min: 0 }
               rank: { type: smallint, nullable: true }
             indexes:
@@ -75,6 +76,7 @@ public class OnlineTypeChangePlanTests
     [Theory]
     [InlineData("a unique column", "serial: { type: integer,", "serial: { type: bigint,", "owners.serial", "it is part of UNIQUE constraint 'uq_owners_serial'")]
     [InlineData("a foreign key column (and the key it references)", "code: { type: integer,", "code: { type: bigint,", "pets.owner_code", "it is part of foreign key 'fk_pets_owner_code'")]
+    [InlineData("a conversion that depends on the session", "seen: { type: timestamp,", "seen: { type: text,", "owners.seen", "converting timestamp to text can fail, round or depend on session settings")]
     [InlineData("a table with autoUpdate", "weight: integer", "weight: bigint", "pets.weight", "table 'pets' has autoUpdate column 'updated_at'")]
     [InlineData("an index added on it", "score: { type: integer,", "score: { type: bigint,", "owners.score", "its index 'ix_owners_rank_score' is added or changes in the same version")]
     public void A_type_change_the_toolkit_cannot_make_online_stays_in_the_transaction_and_AH0091_says_why(string why, string find, string replace, string column, string reason)
