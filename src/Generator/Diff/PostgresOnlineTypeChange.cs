@@ -120,10 +120,9 @@ public static class PostgresOnlineTypeChange
 
     /// <summary>The statements and steps of one online type change.</summary>
     /// <param name="target">The target table.</param>
-    /// <param name="old">The column in the source version (target names).</param>
     /// <param name="column">The column in the target version.</param>
     /// <param name="converted">The old column's value in the new type, given the quoted old column.</param>
-    public static OnlineTypeChangePlan Plan(TableModel target, ColumnModel old, ColumnModel column, System.Func<string, string> converted)
+    public static OnlineTypeChangePlan Plan(TableModel target, ColumnModel column, System.Func<string, string> converted)
     {
         var table = SqlText.Quote(target.Name);
         var name = SqlText.Quote(column.Name);

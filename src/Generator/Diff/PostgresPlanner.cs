@@ -302,8 +302,7 @@ public static class PostgresPlanner
             if (steps is not null && steps.TypeChanges && PostgresOnlineTypeChange.Applies(changes, pair.Renamed, pair.Target, column))
             {
                 // The type, default and nullability change with the swap step; the old column serves until then.
-                var type = newType;
-                var change = PostgresOnlineTypeChange.Plan(pair.Target, old, column, quoted => Converted(old, column, quoted, type));
+                var change = PostgresOnlineTypeChange.Plan(pair.Target, column, quoted => Converted(old, column, quoted, newType));
                 foreach (var statement in change.Transaction)
                 {
                     yield return statement;
