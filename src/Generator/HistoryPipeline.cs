@@ -210,15 +210,17 @@ public static class HistoryPipeline
                 .FirstOrDefault(p => p.Checksum == recordedSqlite)
               ?? newest;
         var (sqliteForm, sqliteUp, sqliteDown, sqliteChecksum) = sqlite;
-        // Likewise on PostgreSQL: a version frozen before the online form keeps its classic form.
+        // Likewise on PostgreSQL: a version frozen before the online form keeps its classic form, and one frozen
+        // before type changes went online keeps that online form.
         var postgresDown = PostgresPlanner.Plan(down);
         var recordedPostgres = isFrozen && checksums.TryGetValue((model.Version, "postgres"), out var rp) ? rp.Hash : null;
         var postgresPlan = PostgresPlanner.Plan(up, online: true);
         var postgresChecksum = PostgresChecksum(postgresPlan, downGuards, postgresDown);
         if (recordedPostgres is not null && recordedPostgres != postgresChecksum &&
-            PostgresPlanner.Plan(up, online: false) is var classic && PostgresChecksum(classic, downGuards, postgresDown) == recordedPostgres)
+            new[] { PostgresPlanner.Plan(up, online: true, onlineTypeChanges: false), PostgresPlanner.Plan(up, online: false) }
+                .FirstOrDefault(p => PostgresChecksum(p, downGuards, postgresDown) == recordedPostgres) is { } earlier)
         {
-            (postgresPlan, postgresChecksum) = (classic, recordedPostgres);
+            (postgresPlan, postgresChecksum) = (earlier, recordedPostgres);
         }
 
         var postgresUp = postgresPlan.Transaction;

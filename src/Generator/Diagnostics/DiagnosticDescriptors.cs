@@ -315,6 +315,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor PostgresTypeRewrite = Warning("AH0091",
         "Type change rewrites the PostgreSQL table",
         "Version {0} changes column '{1}' from {2} to {3}: PostgreSQL rewrites table '{4}' and its indexes under an ACCESS EXCLUSIVE lock, which blocks every read and write of it until the migration commits. " +
+        "The migrator changes such a type online (a shadow column copied in batches, then a short swap) except here, because {5}. " +
         "Safer: add a new column of the new type, backfill it in batches, move the application over to it, and drop the old column in a later version.");
 
     public static readonly DiagnosticDescriptor UniqueConstraintOnExistingTable = Warning("AH0092",

@@ -18,7 +18,8 @@ public sealed record BlockingOperation(DiagnosticDescriptor Descriptor, string A
 /// <summary>
 /// The build-time lint of an upgrade: only what can be told from the two versions for certain. Tables
 /// the upgrade creates hold no rows yet and are never reported; neither are indexes (SQLite builds them
-/// without a rebuild) nor NOT NULL on PostgreSQL (set through a validated CHECK).
+/// without a rebuild), NOT NULL on PostgreSQL (set through a validated CHECK), nor PostgreSQL type changes
+/// the migrator makes online (<see cref="PostgresOnlineTypeChange"/>).
 /// </summary>
 public static class BlockingOperations
 {
@@ -43,10 +44,12 @@ public static class BlockingOperations
                         new[] { version, "column", $"{target.Name}.{sourceName}", $"{target.Name}.{column.Name}", previous }));
                 }
 
-                if (sourceName is not null && source.Columns.First(c => c.Name == sourceName) is var old && RewritesOnPostgres(old, column))
+                // A rewriting type change the migrator makes online (shadow column, batched copy, short swap) is not reported.
+                if (sourceName is not null && source.Columns.First(c => c.Name == sourceName) is var old && RewritesOnPostgres(old, column) &&
+                    PostgresOnlineTypeChange.Obstacle(up, up.InTargetNames(source, target), target, column) is { } obstacle)
                 {
                     found.Add(new(DiagnosticDescriptors.PostgresTypeRewrite, $"column:{target.Name}.{column.Name}",
-                        new[] { version, $"{target.Name}.{column.Name}", VersionChanges.TypeText(old), VersionChanges.TypeText(column), target.Name }));
+                        new[] { version, $"{target.Name}.{column.Name}", VersionChanges.TypeText(old), VersionChanges.TypeText(column), target.Name, obstacle }));
                 }
 
                 if (sourceName is null && column.Default?.Kind is DefaultKind.Now or DefaultKind.RandomUuid)

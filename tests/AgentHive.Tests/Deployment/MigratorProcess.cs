@@ -65,9 +65,12 @@ public sealed class MigratorProcess : IDisposable
         return new MigratorProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the deploy tool"));
     }
 
-    public static (int Code, string Output) Run(DatabaseOptions database, params string[] args)
+    public static (int Code, string Output) Run(DatabaseOptions database, params string[] args) => Run(ToolPath, database, args);
+
+    /// <summary>Runs the tool at <paramref name="toolPath"/> to its end.</summary>
+    public static (int Code, string Output) Run(string toolPath, DatabaseOptions database, params string[] args)
     {
-        using var process = Start(database, args);
+        using var process = Start(toolPath, database, null, args);
         var code = process.WaitForExit(TimeSpan.FromSeconds(120));
         return (code, process.Output);
     }

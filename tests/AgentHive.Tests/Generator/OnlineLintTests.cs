@@ -36,7 +36,7 @@ public class OnlineLintTests
         "Version 2 rebuilds SQLite table 'notes' because column 'body' becomes NOT NULL", "  notes:")]
     [InlineData("CHECK added to an existing column", "AH0090", "votes: { type: integer, default: 0 }", "votes: { type: integer, default: 0, min: 0 }",
         "constraint 'ck_notes_votes_range' is added to existing columns", "  notes:")]
-    [InlineData("integer widened to bigint", "AH0091", "votes: { type: integer, default: 0 }", "votes: { type: bigint, default: 0, downBackfill: refuse }",
+    [InlineData("integer widened to bigint with a check it gains", "AH0091", "votes: { type: integer, default: 0 }", "votes: { type: bigint, default: 0, min: 0, downBackfill: refuse }",
         "changes column 'notes.votes' from integer to bigint: PostgreSQL rewrites table 'notes'", "      votes:")]
     [InlineData("unique constraint on an existing column", "AH0092", "      title: text\n", "      title: { type: text, unique: true }\n",
         "adds UNIQUE constraint 'uq_notes_title' to existing table 'notes'", "      title:")]

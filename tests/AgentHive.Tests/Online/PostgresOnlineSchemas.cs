@@ -51,14 +51,14 @@ internal static class PostgresOnlineSchemas
         return Version1.Replace("version: 1", "version: 2").Replace(find, replace);
     }
 
-    /// <summary>The app as it ships version 1 alone.</summary>
-    public static Assembly BuildVersion1() => Builds.GetOrAdd("v1", _ => Compile(Version1));
+    /// <summary>The app as it ships version 1 (<see cref="Version1"/> unless given) alone.</summary>
+    public static Assembly BuildVersion1(string version1 = Version1) => Builds.GetOrAdd(version1, v1 => Compile(v1));
 
-    /// <summary>The app as it ships <paramref name="version2"/>, with version 1 frozen.</summary>
-    public static Assembly BuildVersion2(string version2) =>
+    /// <summary>The app as it ships <paramref name="version2"/>, with <paramref name="version1"/> frozen.</summary>
+    public static Assembly BuildVersion2(string version2, string version1 = Version1) =>
         Builds.GetOrAdd(version2, v2 => Compile(v2,
-            ("/project/history/schema.v1.yaml", Version1),
-            ("/project/history/schema.checksums", EvolutionSchemas.ChecksumsOf(Version1))));
+            ("/project/history/schema.v1.yaml", version1),
+            ("/project/history/schema.checksums", EvolutionSchemas.ChecksumsOf(version1))));
 
     private static Assembly Compile(string schema, params (string Path, string Text)[] history)
     {
