@@ -2,6 +2,8 @@ using System;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading;
+using System.Threading.Tasks;
+using AgentHive.Runtime.Configuration;
 
 namespace AgentHive.Runtime.Workload;
 
@@ -38,6 +40,20 @@ public static class WorkloadMaintenance
             command.CommandText = queue.Statements.For(connection).ReleaseExpired;
             command.Add("@max_attempts", options?.MaxAttempts ?? queue.MaxAttempts);
         });
+
+    /// <summary>
+    /// As <see cref="ReleaseExpired"/>, asynchronously on PostgreSQL (statements and the pauses between batches);
+    /// on SQLite, whose driver runs synchronously anyway, it completes synchronously.
+    /// </summary>
+    public static ValueTask<MaintenanceResult> ReleaseExpiredAsync(DbConnection connection, QueueDefinition queue, int batchSize = DefaultBatchSize,
+        QueueOptions? options = null, CancellationToken cancellationToken = default) =>
+        WorkloadConnection.Provider(connection) == DatabaseProvider.Sqlite
+            ? new(ReleaseExpired(connection, queue, batchSize, options, cancellationToken))
+            : BatchesAsync(connection, batchSize, cancellationToken, command =>
+            {
+                command.CommandText = queue.Statements.For(connection).ReleaseExpired;
+                command.Add("@max_attempts", options?.MaxAttempts ?? queue.MaxAttempts);
+            });
 
     /// <summary>Deletes rows of <paramref name="retention"/>'s table older than its keep (or <paramref name="keep"/>); returns how many.</summary>
     public static MaintenanceResult Prune(DbConnection connection, RetentionDefinition retention, int batchSize = DefaultBatchSize, TimeSpan? keep = null,
@@ -81,13 +97,17 @@ public static class WorkloadMaintenance
             .Add("@backoff_base_ms", WorkloadConnection.Milliseconds(options.BackoffBase ?? queue.BackoffBase))
             .Add("@backoff_max_ms", WorkloadConnection.Milliseconds(options.BackoffMax ?? queue.BackoffMax));
 
-    private static MaintenanceResult Batches(DbConnection connection, int batchSize, CancellationToken cancellationToken, Action<DbCommand> prepare)
+    private static void CheckBatchSize(int batchSize)
     {
         if (batchSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "A batch holds at least one row.");
         }
+    }
 
+    private static MaintenanceResult Batches(DbConnection connection, int batchSize, CancellationToken cancellationToken, Action<DbCommand> prepare)
+    {
+        CheckBatchSize(batchSize);
         long total = 0;
         var batches = 0;
         var longest = TimeSpan.Zero;
@@ -111,6 +131,47 @@ public static class WorkloadMaintenance
 
             // Let writers that queued behind this batch in before the next one takes the lock again.
             cancellationToken.WaitHandle.WaitOne(watch.Elapsed);
+        }
+
+        return new MaintenanceResult(total, batches, longest);
+    }
+
+    // PostgreSQL only: each statement is its own transaction. Cancellation between batches ends the run with what
+    // it did, as the synchronous loop does; a statement cancelled while it runs throws.
+    private static async ValueTask<MaintenanceResult> BatchesAsync(DbConnection connection, int batchSize, CancellationToken cancellationToken, Action<DbCommand> prepare)
+    {
+        CheckBatchSize(batchSize);
+        long total = 0;
+        var batches = 0;
+        var longest = TimeSpan.Zero;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var watch = Stopwatch.StartNew();
+            int changed;
+            var command = WorkloadConnection.Command(connection, null, string.Empty);
+            await using (command.ConfigureAwait(false))
+            {
+                prepare(command);
+                command.Add("@limit", batchSize);
+                changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            total += changed;
+            batches++;
+            longest = watch.Elapsed > longest ? watch.Elapsed : longest;
+            if (changed < batchSize)
+            {
+                break;
+            }
+
+            try
+            {
+                await Task.Delay(watch.Elapsed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
         }
 
         return new MaintenanceResult(total, batches, longest);
