@@ -95,7 +95,7 @@ public static class GeneratedNames
     };
 
     /// <summary>
-    /// The generated database class holds a property per table and a method (and its Async twin) per query:
+    /// The generated database class holds a property per table, per queue and per memory, and a method (and its Async twin) per query:
     /// none may take another's name, an inherited member's, or the class's own (CS0542). Method arguments
     /// may not be called cancellationToken, which every async method takes last.
     /// </summary>
@@ -122,8 +122,21 @@ public static class GeneratedNames
 
         foreach (var table in model.Tables)
         {
-            var at = syntax.Tables.First(s => s.Name.Value == table.Name).Name.Location;
+            var tableSyntax = syntax.Tables.First(s => s.Name.Value == table.Name);
+            var at = tableSyntax.Name.Location;
             Take(Emit.TableAccessEmitter.PropertyName(table), $"table '{table.Name}'", at, "Rename the table");
+            if (table.Queue is not null)
+            {
+                Take(Emit.QueueAccessEmitter.PropertyName(table), $"the queue of table '{table.Name}'", tableSyntax.Queue?.Key.Location ?? at,
+                    $"Give table '{table.Name}' another C# name with 'entity:', or rename what takes the name first");
+            }
+
+            if (table.Memory is not null)
+            {
+                Take(Emit.MemoryAccessEmitter.ClassName(table), $"the memory of table '{table.Name}'", tableSyntax.Memory?.Key.Location ?? at,
+                    $"Give table '{table.Name}' another C# name with 'entity:', or rename what takes the name first");
+            }
+
             foreach (var column in table.PrimaryKey.Columns.Concat(table.Uniques.SelectMany(u => u.Columns)))
             {
                 if (Emit.DataTypes.Argument(table.Columns.First(c => c.Name == column).PropertyName) == "cancellationToken")
