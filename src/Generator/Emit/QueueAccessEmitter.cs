@@ -188,13 +188,14 @@ internal static class QueueAccessEmitter
         w.Line($"return _database.Backend.RunsSynchronously ? new({name}({arguments})) : {name}CoreAsync({arguments}, cancellationToken);");
         w.Close();
         w.Line();
-        w.Line($"private async global::System.Threading.Tasks.ValueTask<{list}> {name}CoreAsync({parameters.Replace(" = null", string.Empty)}, {Ct} cancellationToken) =>");
-        w.Open($"    await {Workload}.DatabaseQueue.ClaimAsync(_database, async cancellation =>");
+        w.Open($"private async global::System.Threading.Tasks.ValueTask<{list}> {name}CoreAsync({parameters.Replace(" = null", string.Empty)}, {Ct} cancellationToken)");
+        w.Open($"return await {Workload}.DatabaseQueue.ClaimAsync(_database, async cancellation =>");
         w.Line($"var command = await _database.PrepareAsync({statement}, cancellation).ConfigureAwait(false);");
         w.Line(writeLead is null ? $"Bind(command, consumer, max, lease);" : "var values = Bind(command, consumer, max, lease);");
         WriteIf(w, writeLead);
         w.Line("return await ReadAsync(command, cancellation).ConfigureAwait(false);");
         w.Close(", ClaimOrder, cancellationToken).ConfigureAwait(false);");
+        w.Close();
         w.Line();
     }
 
