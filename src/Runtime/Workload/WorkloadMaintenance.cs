@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading;
@@ -71,25 +72,55 @@ public static class WorkloadMaintenance
     public static MaintenanceResult PruneMemory(DbConnection connection, MemoryDefinition memory, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
         var total = MaintenanceResult.None;
+        foreach (var prepare in MemorySteps(connection, memory))
+        {
+            total = total.Add(Batches(connection, batchSize, cancellationToken, prepare));
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// As <see cref="PruneMemory"/>, asynchronously on PostgreSQL (statements and the pauses between batches);
+    /// on SQLite, whose driver runs synchronously anyway, it completes synchronously.
+    /// </summary>
+    public static ValueTask<MaintenanceResult> PruneMemoryAsync(DbConnection connection, MemoryDefinition memory, int batchSize = DefaultBatchSize,
+        CancellationToken cancellationToken = default) =>
+        WorkloadConnection.Provider(connection) == DatabaseProvider.Sqlite
+            ? new(PruneMemory(connection, memory, batchSize, cancellationToken))
+            : PruneMemoryCoreAsync(connection, memory, batchSize, cancellationToken);
+
+    private static async ValueTask<MaintenanceResult> PruneMemoryCoreAsync(DbConnection connection, MemoryDefinition memory, int batchSize, CancellationToken cancellationToken)
+    {
+        var total = MaintenanceResult.None;
+        foreach (var prepare in MemorySteps(connection, memory))
+        {
+            total = total.Add(await BatchesAsync(connection, batchSize, cancellationToken, prepare).ConfigureAwait(false));
+        }
+
+        return total;
+    }
+
+    // The memory's pruning statements, in order: beyond each owner's top, then the unimportant unused ones.
+    private static IEnumerable<Action<DbCommand>> MemorySteps(DbConnection connection, MemoryDefinition memory)
+    {
         if (memory.PruneBeyondTop is { } beyondTop && memory.KeepTop is { } keepTop)
         {
-            total = total.Add(Batches(connection, batchSize, cancellationToken, command =>
+            yield return command =>
             {
                 command.CommandText = beyondTop.For(connection);
                 command.Add("@keep_top", keepTop);
-            }));
+            };
         }
 
         if (memory.PruneUnimportant is { } unimportant && memory.DropBelow is { } below)
         {
-            total = total.Add(Batches(connection, batchSize, cancellationToken, command =>
+            yield return command =>
             {
                 command.CommandText = unimportant.For(connection);
                 command.Add("@drop_below", below).Add("@unused_ms", WorkloadConnection.Milliseconds(memory.UnusedFor));
-            }));
+            };
         }
-
-        return total;
     }
 
     internal static void AddRetryParameters(DbCommand command, QueueDefinition queue, QueueOptions options) =>
