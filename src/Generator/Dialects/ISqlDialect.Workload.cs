@@ -18,6 +18,12 @@ public partial interface ISqlDialect
     /// <summary>Appended to a subquery that picks rows to change: lets concurrent pickers pass each other's rows.</summary>
     string SkipLocked { get; }
 
+    /// <summary>
+    /// Appended to the table a claim picks from: makes the planner read the queue's claim index. SQLite, without
+    /// fresh statistics and with the visibility filter, preferred another index and a sort of every claimable row.
+    /// </summary>
+    string ClaimIndex(string index);
+
     /// <summary>The smaller of two values.</summary>
     string Least(string left, string right);
 

@@ -24,6 +24,8 @@ public sealed partial class PostgresDialect
 
     public string TimestampPlus(string milliseconds) => $"now() + ({milliseconds}) * interval '1 millisecond'";
 
+    public string ClaimIndex(string index) => string.Empty;
+
     public string SkipLocked => " FOR UPDATE SKIP LOCKED";
 
     public string Least(string left, string right) => $"LEAST({left}, {right})";

@@ -13,6 +13,8 @@ public sealed partial class SqliteDialect
     public string TimestampPlus(string milliseconds) =>
         $"strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ({milliseconds}) / 1000.0)) || '000+00:00'";
 
+    public string ClaimIndex(string index) => $" INDEXED BY {SqlText.Quote(index)}";
+
     public string SkipLocked => string.Empty;
 
     public string Least(string left, string right) => $"min({left}, {right})";

@@ -35,8 +35,14 @@ internal static class QueryPlanEmitter
         w.Line("/// <summary>One row per table alias of a query's SQL, as SQLite's plan names the table: query, backend (sqlite or postgres), alias, table.</summary>");
         WriteRows(w, "Aliases", schema.Queries.SelectMany(q => Aliases(schema, q, "sqlite", q.Sqlite).Concat(Aliases(schema, q, "postgres", q.Postgres))));
         w.Line();
-        w.Line("/// <summary>One row per declared index: table, index, and 'foreignKey' when it leads with a foreign key's columns (deletes of the parent need it), else empty.</summary>");
-        WriteRows(w, "Indexes", schema.Tables.SelectMany(t => t.Indexes.Select(i => new[] { t.Name, i.Name, ServesForeignKey(t, i) ? "foreignKey" : string.Empty })));
+        w.Line("/// <summary>");
+        w.Line("/// One row per declared index: table, index, 'foreignKey' when it leads with a foreign key's columns (deletes of the parent");
+        w.Line("/// need it) else empty, and the generated operations that read it (queue claim, lease expiry, retention, memory pruning, memory de-duplication), comma-separated.");
+        w.Line("/// </summary>");
+        WriteRows(w, "Indexes", schema.Tables.SelectMany(t => t.Indexes.Select(i => new[]
+        {
+            t.Name, i.Name, ServesForeignKey(t, i) ? "foreignKey" : string.Empty, string.Join(", ", GeneratedIndexUse.Operations(t, i)),
+        })));
         w.Close();
     }
 

@@ -12,6 +12,7 @@ namespace AgentHive.Generator.Emit;
 internal static class QueueAccessEmitter
 {
     private const string Workload = "global::" + WorkloadEmitter.RuntimeNamespace;
+    private const string Ct = "global::System.Threading.CancellationToken";
 
     public static string ClassName(TableModel table) => table.EntityName + "Queue";
 
@@ -69,71 +70,57 @@ internal static class QueueAccessEmitter
         w.Line("/// <summary>Lease, attempts and backoff that replace the declared ones for this accessor.</summary>");
         w.Line($"public {Workload}.QueueOptions Options {{ get; }} = new();");
         w.Line();
-        w.Line("/// <summary>Claims up to <paramref name=\"max\"/> claimable rows for <paramref name=\"consumer\"/> under a lease, in claim order.</summary>");
-        w.Open($"public global::System.Collections.Generic.IReadOnlyList<{entity}> Claim(string consumer, int max, global::System.TimeSpan? lease = null)");
-        w.Line($"return {Workload}.DatabaseQueue.Claim(_database, () => Read(Prepare(ClaimStatement, consumer, max, lease, out _)), ClaimOrder);");
-        w.Close();
+        var list = $"global::System.Collections.Generic.IReadOnlyList<{entity}>";
+        ClaimPair(w, list, "Claim", "Claims up to <paramref name=\"max\"/> claimable rows for <paramref name=\"consumer\"/> under a lease, in claim order.",
+            string.Empty, string.Empty, "ClaimStatement", null);
         if (partition is not null)
         {
             var argument = DataTypes.Argument(partition.PropertyName);
-            w.Line();
-            w.Line($"/// <summary>Claims up to <paramref name=\"max\"/> claimable rows whose {partition.Name} is <paramref name=\"{argument.TrimStart('@')}\"/>, for <paramref name=\"consumer\"/> under a lease, in claim order.</summary>");
-            w.Open($"public global::System.Collections.Generic.IReadOnlyList<{entity}> Claim({DataTypes.Type(schema, partition.Kind, partition.EnumName, false)} {argument}, string consumer, int max, global::System.TimeSpan? lease = null)");
-            w.Open($"return {Workload}.DatabaseQueue.Claim(_database, () =>");
-            w.Line("var command = Prepare(ClaimInPartitionStatement, consumer, max, lease, out var values);");
-            w.Line(DataTypes.Write(schema, "values", partition.Kind, partition.EnumName, false, partition.Scale, argument));
-            w.Line("return Read(command);");
-            w.Close(", ClaimOrder);");
-            w.Close();
+            ClaimPair(w, list, "Claim",
+                $"Claims up to <paramref name=\"max\"/> claimable rows whose {partition.Name} is <paramref name=\"{argument.TrimStart('@')}\"/>, for <paramref name=\"consumer\"/> under a lease, in claim order.",
+                $"{DataTypes.Type(schema, partition.Kind, partition.EnumName, false)} {argument}, ", argument + ", ", "ClaimInPartitionStatement",
+                DataTypes.Write(schema, "values", partition.Kind, partition.EnumName, false, partition.Scale, argument));
         }
 
-        w.Line();
-        w.Line("/// <summary>Acknowledges a row: done. False when <paramref name=\"consumer\"/> no longer held its lease (it ran out and the row went back).</summary>");
-        w.Open($"public bool Ack({keyType} id, string consumer)");
-        w.Line("var command = _database.Prepare(AckStatement);");
-        w.Line("var values = command.Values;");
-        w.Line(DataTypes.Write(schema, "values", key.Kind, key.EnumName, false, key.Scale, "id"));
-        w.Line("values.Text(consumer);");
-        w.Line("return command.Command.ExecuteNonQuery() == 1;");
-        w.Close();
-        w.Line();
-        w.Line("/// <summary>Gives a row back after a failure: claimable again after the backoff, or dead after the last attempt.</summary>");
-        w.Open($"public {Workload}.RetryOutcome Retry({keyType} id, string consumer)");
-        w.Line("var command = _database.Prepare(RetryStatement);");
-        w.Line("var values = command.Values;");
-        w.Line(DataTypes.Write(schema, "values", key.Kind, key.EnumName, false, key.Scale, "id"));
-        w.Line("values.Text(consumer);");
-        w.Line("values.Int32(Options.MaxAttempts ?? Definition.MaxAttempts);");
-        w.Line($"values.Int64({Workload}.DatabaseQueue.Milliseconds(Options.BackoffBase ?? Definition.BackoffBase));");
-        w.Line($"values.Int64({Workload}.DatabaseQueue.Milliseconds(Options.BackoffMax ?? Definition.BackoffMax));");
-        w.Line($"return {Workload}.DatabaseQueue.Outcome(command.Command.ExecuteScalar(), Definition.DeadState);");
-        w.Close();
-        w.Line();
-        w.Line("/// <summary>Extends the lease <paramref name=\"consumer\"/> holds on a row, from now; false when it already ran out or is not theirs.</summary>");
-        w.Open($"public bool Extend({keyType} id, string consumer, global::System.TimeSpan? lease = null)");
-        w.Line("var command = _database.Prepare(ExtendStatement);");
-        w.Line("var values = command.Values;");
-        w.Line(DataTypes.Write(schema, "values", key.Kind, key.EnumName, false, key.Scale, "id"));
-        w.Line("values.Text(consumer);");
-        w.Line($"values.Int64({Workload}.DatabaseQueue.Milliseconds(lease ?? Options.Lease ?? Definition.Lease));");
-        w.Line("return command.Command.ExecuteNonQuery() == 1;");
-        w.Close();
-        w.Line();
-        w.Line("/// <summary>Gives back rows whose lease ran out (a consumer died), claimable at once; what maintenance runs on a schedule.</summary>");
+        var writeId = DataTypes.Write(schema, "values", key.Kind, key.EnumName, false, key.Scale, "id");
+        Pair(w, "bool", "Ack", "Acknowledges a row: done. False when <paramref name=\"consumer\"/> no longer held its lease (it ran out and the row went back).",
+            $"{keyType} id, string consumer", "id, consumer", "AckStatement", new[] { writeId, "values.Text(consumer);" }, "ExecuteNonQuery", "{0} == 1");
+        Pair(w, $"{Workload}.RetryOutcome", "Retry", "Gives a row back after a failure: claimable again after the backoff, or dead after the last attempt.",
+            $"{keyType} id, string consumer", "id, consumer", "RetryStatement",
+            new[]
+            {
+                writeId,
+                "values.Text(consumer);",
+                "values.Int32(Options.MaxAttempts ?? Definition.MaxAttempts);",
+                $"values.Int64({Workload}.DatabaseQueue.Milliseconds(Options.BackoffBase ?? Definition.BackoffBase));",
+                $"values.Int64({Workload}.DatabaseQueue.Milliseconds(Options.BackoffMax ?? Definition.BackoffMax));",
+            },
+            "ExecuteScalar", $"{Workload}.DatabaseQueue.Outcome({{0}}, Definition.DeadState)");
+        Pair(w, "bool", "Extend", "Extends the lease <paramref name=\"consumer\"/> holds on a row, from now; false when it already ran out or is not theirs.",
+            $"{keyType} id, string consumer, global::System.TimeSpan? lease = null", "id, consumer, lease", "ExtendStatement",
+            new[] { writeId, "values.Text(consumer);", $"values.Int64({Workload}.DatabaseQueue.Milliseconds(lease ?? Options.Lease ?? Definition.Lease));" },
+            "ExecuteNonQuery", "{0} == 1");
+
+        const string releaseSummary = "Gives back rows whose lease ran out (a consumer died), claimable at once; what maintenance runs on a schedule.";
+        w.Line($"/// <summary>{releaseSummary}</summary>");
         w.Line($"public long ReleaseExpired(int batchSize = {Workload}.WorkloadMaintenance.DefaultBatchSize) =>");
         w.Line($"    {Workload}.WorkloadMaintenance.ReleaseExpired(_database.Connection, Definition, batchSize, Options).Rows;");
         w.Line();
-        w.Open($"private {DataTypes.Runtime}.PreparedCommand Prepare({DataTypes.Runtime}.Statement statement, string consumer, int max, global::System.TimeSpan? lease, out {DataTypes.Runtime}.RowWriter values)");
-        w.Open("if (max < 1)");
-        w.Line("throw new global::System.ArgumentOutOfRangeException(nameof(max), max, \"Claim at least one row.\");");
-        w.Close();
+        w.Line($"/// <summary>{releaseSummary} Asynchronous on PostgreSQL; on SQLite it completes synchronously without allocating.</summary>");
+        w.Line($"public global::System.Threading.Tasks.ValueTask<long> ReleaseExpiredAsync(int batchSize = {Workload}.WorkloadMaintenance.DefaultBatchSize, {Ct} cancellationToken = default) =>");
+        w.Line("    _database.Backend.RunsSynchronously");
+        w.Line($"        ? new({Workload}.WorkloadMaintenance.ReleaseExpired(_database.Connection, Definition, batchSize, Options, cancellationToken).Rows)");
+        w.Line("        : ReleaseExpiredCoreAsync(batchSize, cancellationToken);");
         w.Line();
-        w.Line("var command = _database.Prepare(statement);");
-        w.Line("values = command.Values;");
+        w.Line($"private async global::System.Threading.Tasks.ValueTask<long> ReleaseExpiredCoreAsync(int batchSize, {Ct} cancellationToken) =>");
+        w.Line($"    (await {Workload}.WorkloadMaintenance.ReleaseExpiredAsync(_database.Connection, Definition, batchSize, Options, cancellationToken).ConfigureAwait(false)).Rows;");
+        w.Line();
+        w.Open($"private {DataTypes.Runtime}.RowWriter Bind({DataTypes.Runtime}.PreparedCommand command, string consumer, int max, global::System.TimeSpan? lease)");
+        w.Line("var values = command.Values;");
         w.Line("values.Text(consumer);");
         w.Line("values.Int32(max);");
         w.Line($"values.Int64({Workload}.DatabaseQueue.Milliseconds(lease ?? Options.Lease ?? Definition.Lease));");
-        w.Line("return command;");
+        w.Line("return values;");
         w.Close();
         w.Line();
         w.Open($"private global::System.Collections.Generic.List<{entity}> Read({DataTypes.Runtime}.PreparedCommand command)");
@@ -142,6 +129,19 @@ internal static class QueueAccessEmitter
         w.Line($"var ordinals = {mapper}.Ordinals(command, reader);");
         w.Open("while (reader.Read())");
         w.Line($"rows.Add({mapper}.Read(reader, _database.Backend, ordinals));");
+        w.Close();
+        w.Line();
+        w.Line("return rows;");
+        w.Close();
+        w.Line();
+        w.Open($"private async global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.List<{entity}>> ReadAsync({DataTypes.Runtime}.PreparedCommand command, {Ct} cancellationToken)");
+        w.Line($"var rows = new global::System.Collections.Generic.List<{entity}>();");
+        w.Line("var reader = await command.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);");
+        w.Open("await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(reader, false))");
+        w.Line($"var ordinals = {mapper}.Ordinals(command, reader);");
+        w.Open("while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))");
+        w.Line($"rows.Add({mapper}.Read(reader, _database.Backend, ordinals));");
+        w.Close();
         w.Close();
         w.Line();
         w.Line("return rows;");
@@ -164,6 +164,80 @@ internal static class QueueAccessEmitter
         w.Close();
         w.Close();
         return w.ToString();
+    }
+
+    // A claim and its async twin: both prepare inside the claim's transaction (SQLite takes its own when none is set).
+    private static void ClaimPair(SourceWriter w, string list, string name, string summary, string leadParameters, string leadArguments, string statement, string? writeLead)
+    {
+        var parameters = $"{leadParameters}string consumer, int max, global::System.TimeSpan? lease = null";
+        var arguments = $"{leadArguments}consumer, max, lease";
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Open($"public {list} {name}({parameters})");
+        w.Line($"{Workload}.DatabaseQueue.CheckMax(max);");
+        w.Open($"return {Workload}.DatabaseQueue.Claim(_database, () =>");
+        w.Line($"var command = _database.Prepare({statement});");
+        w.Line(writeLead is null ? $"Bind(command, consumer, max, lease);" : "var values = Bind(command, consumer, max, lease);");
+        WriteIf(w, writeLead);
+        w.Line("return Read(command);");
+        w.Close(", ClaimOrder);");
+        w.Close();
+        w.Line();
+        w.Line($"/// <summary>{summary} Asynchronous on PostgreSQL; on SQLite it completes synchronously without allocating.</summary>");
+        w.Open($"public global::System.Threading.Tasks.ValueTask<{list}> {name}Async({parameters}, {Ct} cancellationToken = default)");
+        w.Line($"{Workload}.DatabaseQueue.CheckMax(max);");
+        w.Line($"return _database.Backend.RunsSynchronously ? new({name}({arguments})) : {name}CoreAsync({arguments}, cancellationToken);");
+        w.Close();
+        w.Line();
+        w.Open($"private async global::System.Threading.Tasks.ValueTask<{list}> {name}CoreAsync({parameters.Replace(" = null", string.Empty)}, {Ct} cancellationToken)");
+        w.Open($"return await {Workload}.DatabaseQueue.ClaimAsync(_database, async cancellation =>");
+        w.Line($"var command = await _database.PrepareAsync({statement}, cancellation).ConfigureAwait(false);");
+        w.Line(writeLead is null ? $"Bind(command, consumer, max, lease);" : "var values = Bind(command, consumer, max, lease);");
+        WriteIf(w, writeLead);
+        w.Line("return await ReadAsync(command, cancellation).ConfigureAwait(false);");
+        w.Close(", ClaimOrder, cancellationToken).ConfigureAwait(false);");
+        w.Close();
+        w.Line();
+    }
+
+    // A one-row statement and its async twin; result formats the execution's value into the return value.
+    private static void Pair(SourceWriter w, string returnType, string name, string summary, string parameters, string arguments, string statement,
+        string[] bind, string execute, string result)
+    {
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Open($"public {returnType} {name}({parameters})");
+        w.Line($"var command = _database.Prepare({statement});");
+        Bind(w, bind);
+        w.Line("return " + string.Format(System.Globalization.CultureInfo.InvariantCulture, result, $"command.Command.{execute}()") + ";");
+        w.Close();
+        w.Line();
+        w.Line($"/// <summary>{summary} Asynchronous on PostgreSQL; on SQLite it completes synchronously without allocating.</summary>");
+        w.Line($"public global::System.Threading.Tasks.ValueTask<{returnType}> {name}Async({parameters}, {Ct} cancellationToken = default) =>");
+        w.Line($"    _database.Backend.RunsSynchronously ? new({name}({arguments})) : {name}CoreAsync({arguments}, cancellationToken);");
+        w.Line();
+        w.Open($"private async global::System.Threading.Tasks.ValueTask<{returnType}> {name}CoreAsync({parameters.Replace(" = null", string.Empty)}, {Ct} cancellationToken)");
+        w.Line($"var command = await _database.PrepareAsync({statement}, cancellationToken).ConfigureAwait(false);");
+        Bind(w, bind);
+        w.Line("return " + string.Format(System.Globalization.CultureInfo.InvariantCulture, result,
+            $"await command.Command.{execute}Async(cancellationToken).ConfigureAwait(false)") + ";");
+        w.Close();
+        w.Line();
+    }
+
+    private static void Bind(SourceWriter w, string[] bind)
+    {
+        w.Line("var values = command.Values;");
+        foreach (var line in bind)
+        {
+            w.Line(line);
+        }
+    }
+
+    private static void WriteIf(SourceWriter w, string? line)
+    {
+        if (line is not null)
+        {
+            w.Line(line);
+        }
     }
 
     private static void WriteStatement(SourceWriter w, string name, int slot, System.Func<ISqlDialect, string> sql, (string Name, string Kind)[] parameters)

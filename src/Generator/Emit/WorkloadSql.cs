@@ -26,7 +26,7 @@ public static class WorkloadSql
         return $"UPDATE {Q(table.Name)} SET {Q(queue.StateColumn)} = {L(queue.Leased[0])}, {Q(queue.LeaseOwnerColumn)} = @owner, " +
                $"{Q(queue.LeaseExpiresAtColumn)} = {dialect.TimestampPlus("@lease_ms")}, {Q(queue.AttemptsColumn)} = {Q(queue.AttemptsColumn)} + 1, " +
                $"{Q(queue.VisibleAtColumn)} = NULL " +
-               $"WHERE {key} IN (SELECT {key} FROM {Q(table.Name)} WHERE {filter} ORDER BY {order} LIMIT @limit{dialect.SkipLocked}) RETURNING *";
+               $"WHERE {key} IN (SELECT {key} FROM {Q(table.Name)}{dialect.ClaimIndex(queue.ClaimIndexName)} WHERE {filter} ORDER BY {order} LIMIT @limit{dialect.SkipLocked}) RETURNING *";
     }
 
     /// <summary>Moves @id, leased by @owner, to the acked state; no row when the lease was lost.</summary>

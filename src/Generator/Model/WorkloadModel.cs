@@ -25,6 +25,7 @@ public sealed record QueueModel(
     EquatableArray<OrderKeyModel> Order,
     string? IdempotencyKeyColumn,
     string ClaimIndexName,
+    string LeaseIndexName,
     string LeaseCheckName);
 
 /// <summary>A column a queue or a pruning ranks rows by.</summary>

@@ -135,12 +135,14 @@ public static class GeneratedNames
             Take(Emit.TableAccessEmitter.PropertyName(table), $"table '{table.Name}'", at, "Rename the table");
             if (table.Queue is not null)
             {
-                Take(Emit.QueueAccessEmitter.PropertyName(table), $"the queue of table '{table.Name}'", tableSyntax.Queue!.Key.Location, "Rename the other member's table or query");
+                Take(Emit.QueueAccessEmitter.PropertyName(table), $"the queue of table '{table.Name}'", tableSyntax.Queue?.Key.Location ?? at,
+                    $"Give table '{table.Name}' another C# name with 'entity:', or rename what takes the name first");
             }
 
             if (table.Memory is not null)
             {
-                Take(Emit.MemoryAccessEmitter.ClassName(table), $"the memory of table '{table.Name}'", tableSyntax.Memory!.Key.Location, "Rename the other member's table or query");
+                Take(Emit.MemoryAccessEmitter.ClassName(table), $"the memory of table '{table.Name}'", tableSyntax.Memory?.Key.Location ?? at,
+                    $"Give table '{table.Name}' another C# name with 'entity:', or rename what takes the name first");
             }
 
             foreach (var column in table.PrimaryKey.Columns.Concat(table.Uniques.SelectMany(u => u.Columns)))

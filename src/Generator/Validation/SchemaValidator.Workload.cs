@@ -197,7 +197,7 @@ public sealed partial class SchemaValidator
             default);
         var claimIndexName = AddDerivedIndex(table, claimIndex, syntax.Key.Location);
 
-        AddDerivedIndex(table, new IndexModel(
+        var leaseIndexName = AddDerivedIndex(table, new IndexModel(
             Names.Fit($"ix_{table.Name}_lease"),
             new[] { new IndexKeyModel(IndexKeyKind.Column, expires.Name, default, false) }.ToEquatableArray(),
             false,
@@ -223,7 +223,7 @@ public sealed partial class SchemaValidator
             state.Name, claimable.ToEquatableArray(), leased.ToEquatableArray(), acked, retry, dead,
             lease.Value, maxAttempts.Value, backoffBase.Value, backoffMax.Value, exponential,
             attempts.Name, owner.Name, expires.Name, visible.Name, partition?.Name, order.ToEquatableArray(), idempotency?.Name,
-            claimIndexName, leaseCheck.Name);
+            claimIndexName, leaseIndexName, leaseCheck.Name);
     }
 
     private RetentionModel? BuildRetention(TableBuilder table, SettingsSyntax syntax, Dictionary<string, EnumInfo> enums)

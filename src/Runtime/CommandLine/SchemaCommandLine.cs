@@ -250,7 +250,7 @@ public static partial class SchemaCommandLine
 
         foreach (var index in result.UnusedIndexes)
         {
-            report.Text($"warning: index '{index.Name}' on '{index.Table}' is used by no declared query: write cost with no read benefit" +
+            report.Text($"warning: index '{index.Name}' on '{index.Table}' is used by no declared query nor generated operation (queue, retention, memory): write cost with no read benefit" +
                 (index.ServesForeignKey ? " (it serves a foreign key: deleting or updating a parent row searches it)." : ". Declare the query it serves, or drop it."));
         }
 

@@ -33,7 +33,18 @@ public sealed record DeclaredQuery(
 /// <param name="Table">Its table.</param>
 /// <param name="Name">Its name.</param>
 /// <param name="ServesForeignKey">True when it leads with a foreign key's columns, so deleting a parent row needs it.</param>
-public sealed record DeclaredIndex(string Table, string Name, bool ServesForeignKey);
+/// <param name="GeneratedUses">
+/// The generated operations that read it ("queue claim", "lease expiry", "retention", "memory pruning",
+/// "memory de-duplication"), judged by what their SQL filters and orders by; empty for none.
+/// </param>
+public sealed record DeclaredIndex(string Table, string Name, bool ServesForeignKey, IReadOnlyList<string> GeneratedUses)
+{
+    /// <summary>An index no generated operation reads.</summary>
+    public DeclaredIndex(string table, string name, bool servesForeignKey)
+        : this(table, name, servesForeignKey, Array.Empty<string>())
+    {
+    }
+}
 
 /// <summary>The declared queries and indexes the generator compiled into an assembly (its <c>QueryPlans</c> class).</summary>
 public sealed record DeclaredQueries(IReadOnlyList<DeclaredQuery> Queries, IReadOnlyList<DeclaredIndex> Indexes)
@@ -60,7 +71,8 @@ public sealed record DeclaredQueries(IReadOnlyList<DeclaredQuery> Queries, IRead
                     [DatabaseProvider.Postgres] = aliases[row[0]].Where(a => a[1] == "postgres").ToDictionary(a => a[2], a => a[3], StringComparer.Ordinal),
                 }))
             .ToList();
-        var indexes = Rows(plans, "Indexes").Select(r => new DeclaredIndex(r[0], r[1], r[2] == "foreignKey")).ToList();
+        var indexes = Rows(plans, "Indexes").Select(r => new DeclaredIndex(r[0], r[1], r[2] == "foreignKey",
+            r.Length > 3 && r[3].Length > 0 ? r[3].Split(new[] { ", " }, StringSplitOptions.None) : Array.Empty<string>())).ToList();
         return new DeclaredQueries(queries, indexes);
     }
 

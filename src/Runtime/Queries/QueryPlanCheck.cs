@@ -26,7 +26,10 @@ public sealed record QueryPlanResult(
 
 /// <summary>The plan check of every declared query, and the declared indexes none of their plans use.</summary>
 /// <param name="Queries">One result per declared query, in declaration order.</param>
-/// <param name="UnusedIndexes">Indexes no declared query's plan uses: write cost with no read benefit (unless they serve a foreign key).</param>
+/// <param name="UnusedIndexes">
+/// Indexes no declared query's plan and no generated operation (queue, retention, memory) uses: write cost with no
+/// read benefit (unless they serve a foreign key).
+/// </param>
 public sealed record QueryPlanReport(IReadOnlyList<QueryPlanResult> Queries, IReadOnlyList<DeclaredIndex> UnusedIndexes)
 {
     /// <summary>True when every query met its expectations.</summary>
@@ -70,7 +73,7 @@ public static class QueryPlanCheck
         }
 
         var used = new HashSet<string>(results.SelectMany(r => r.UsedIndexes), StringComparer.Ordinal);
-        return new QueryPlanReport(results, declared.Indexes.Where(i => !used.Contains(i.Name)).ToList());
+        return new QueryPlanReport(results, declared.Indexes.Where(i => !used.Contains(i.Name) && i.GeneratedUses.Count == 0).ToList());
     }
 
     /// <summary>

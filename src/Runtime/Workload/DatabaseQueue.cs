@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using AgentHive.Runtime.Configuration;
 using AgentHive.Runtime.Data;
 
@@ -27,6 +29,45 @@ public static class DatabaseQueue
         finally
         {
             own?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Claim{T}"/>, asynchronously: where the database has no transaction set, SQLite runs the claim
+    /// in an immediate transaction of its own, PostgreSQL as one statement.
+    /// </summary>
+    public static async ValueTask<List<T>> ClaimAsync<T>(SchemaDatabase database, Func<CancellationToken, ValueTask<List<T>>> claim, Comparison<T> order,
+        CancellationToken cancellationToken)
+    {
+        var own = database.Transaction is null && database.Backend.Provider == DatabaseProvider.Sqlite
+            ? await database.BeginTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
+            : null;
+        try
+        {
+            var rows = await claim(cancellationToken).ConfigureAwait(false);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            rows.Sort(order);
+            return rows;
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="max"/> asks for at least one row.</summary>
+    public static void CheckMax(int max)
+    {
+        if (max < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(max), max, "Claim at least one row.");
         }
     }
 

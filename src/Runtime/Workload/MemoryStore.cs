@@ -1,5 +1,9 @@
 using System;
 using System.Data.Common;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using AgentHive.Runtime.Configuration;
 
 namespace AgentHive.Runtime.Workload;
 
@@ -16,9 +20,35 @@ public static class MemoryStore
     /// </summary>
     public static long StoreOrTouch(DbConnection connection, MemoryDefinition memory, Action<DbCommand> addInsertParameters, DbTransaction? transaction = null)
     {
+        using var command = Command(connection, memory, addInsertParameters, transaction);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// As <see cref="StoreOrTouch"/>, asynchronously on PostgreSQL; on SQLite, whose driver is synchronous, it
+    /// completes synchronously without allocating a task.
+    /// </summary>
+    public static ValueTask<long> StoreOrTouchAsync(DbConnection connection, MemoryDefinition memory, Action<DbCommand> addInsertParameters,
+        DbTransaction? transaction = null, CancellationToken cancellationToken = default) =>
+        WorkloadConnection.Provider(connection) == DatabaseProvider.Sqlite
+            ? new(StoreOrTouch(connection, memory, addInsertParameters, transaction))
+            : StoreOrTouchCoreAsync(connection, memory, addInsertParameters, transaction, cancellationToken);
+
+    private static async ValueTask<long> StoreOrTouchCoreAsync(DbConnection connection, MemoryDefinition memory, Action<DbCommand> addInsertParameters,
+        DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var command = Command(connection, memory, addInsertParameters, transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+    }
+
+    private static DbCommand Command(DbConnection connection, MemoryDefinition memory, Action<DbCommand> addInsertParameters, DbTransaction? transaction)
+    {
         var sql = memory.StoreOrTouch?.For(connection)
             ?? throw new InvalidOperationException($"The memory of table '{memory.Table}' declares no content hash to de-duplicate on.");
-        using var command = WorkloadConnection.Command(connection, transaction, sql);
+        var command = WorkloadConnection.Command(connection, transaction, sql);
         addInsertParameters(command);
         // The id is assigned (or the existing row's kept): drop what the statement does not use.
         for (var i = command.Parameters.Count - 1; i >= 0; i--)
@@ -36,6 +66,6 @@ public static class MemoryStore
             command.Parameters["@" + column].Value = ContentCompression.Compress(text, memory.CompressAbove);
         }
 
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        return command;
     }
 }

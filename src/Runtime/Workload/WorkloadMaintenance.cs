@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading;
+using System.Threading.Tasks;
+using AgentHive.Runtime.Configuration;
 
 namespace AgentHive.Runtime.Workload;
 
@@ -39,6 +42,20 @@ public static class WorkloadMaintenance
             command.Add("@max_attempts", options?.MaxAttempts ?? queue.MaxAttempts);
         });
 
+    /// <summary>
+    /// As <see cref="ReleaseExpired"/>, asynchronously on PostgreSQL (statements and the pauses between batches);
+    /// on SQLite, whose driver runs synchronously anyway, it completes synchronously.
+    /// </summary>
+    public static ValueTask<MaintenanceResult> ReleaseExpiredAsync(DbConnection connection, QueueDefinition queue, int batchSize = DefaultBatchSize,
+        QueueOptions? options = null, CancellationToken cancellationToken = default) =>
+        WorkloadConnection.Provider(connection) == DatabaseProvider.Sqlite
+            ? new(ReleaseExpired(connection, queue, batchSize, options, cancellationToken))
+            : BatchesAsync(connection, batchSize, cancellationToken, command =>
+            {
+                command.CommandText = queue.Statements.For(connection).ReleaseExpired;
+                command.Add("@max_attempts", options?.MaxAttempts ?? queue.MaxAttempts);
+            });
+
     /// <summary>Deletes rows of <paramref name="retention"/>'s table older than its keep (or <paramref name="keep"/>); returns how many.</summary>
     public static MaintenanceResult Prune(DbConnection connection, RetentionDefinition retention, int batchSize = DefaultBatchSize, TimeSpan? keep = null,
         CancellationToken cancellationToken = default) =>
@@ -55,25 +72,55 @@ public static class WorkloadMaintenance
     public static MaintenanceResult PruneMemory(DbConnection connection, MemoryDefinition memory, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
         var total = MaintenanceResult.None;
+        foreach (var prepare in MemorySteps(connection, memory))
+        {
+            total = total.Add(Batches(connection, batchSize, cancellationToken, prepare));
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// As <see cref="PruneMemory"/>, asynchronously on PostgreSQL (statements and the pauses between batches);
+    /// on SQLite, whose driver runs synchronously anyway, it completes synchronously.
+    /// </summary>
+    public static ValueTask<MaintenanceResult> PruneMemoryAsync(DbConnection connection, MemoryDefinition memory, int batchSize = DefaultBatchSize,
+        CancellationToken cancellationToken = default) =>
+        WorkloadConnection.Provider(connection) == DatabaseProvider.Sqlite
+            ? new(PruneMemory(connection, memory, batchSize, cancellationToken))
+            : PruneMemoryCoreAsync(connection, memory, batchSize, cancellationToken);
+
+    private static async ValueTask<MaintenanceResult> PruneMemoryCoreAsync(DbConnection connection, MemoryDefinition memory, int batchSize, CancellationToken cancellationToken)
+    {
+        var total = MaintenanceResult.None;
+        foreach (var prepare in MemorySteps(connection, memory))
+        {
+            total = total.Add(await BatchesAsync(connection, batchSize, cancellationToken, prepare).ConfigureAwait(false));
+        }
+
+        return total;
+    }
+
+    // The memory's pruning statements, in order: beyond each owner's top, then the unimportant unused ones.
+    private static IEnumerable<Action<DbCommand>> MemorySteps(DbConnection connection, MemoryDefinition memory)
+    {
         if (memory.PruneBeyondTop is { } beyondTop && memory.KeepTop is { } keepTop)
         {
-            total = total.Add(Batches(connection, batchSize, cancellationToken, command =>
+            yield return command =>
             {
                 command.CommandText = beyondTop.For(connection);
                 command.Add("@keep_top", keepTop);
-            }));
+            };
         }
 
         if (memory.PruneUnimportant is { } unimportant && memory.DropBelow is { } below)
         {
-            total = total.Add(Batches(connection, batchSize, cancellationToken, command =>
+            yield return command =>
             {
                 command.CommandText = unimportant.For(connection);
                 command.Add("@drop_below", below).Add("@unused_ms", WorkloadConnection.Milliseconds(memory.UnusedFor));
-            }));
+            };
         }
-
-        return total;
     }
 
     internal static void AddRetryParameters(DbCommand command, QueueDefinition queue, QueueOptions options) =>
@@ -81,13 +128,17 @@ public static class WorkloadMaintenance
             .Add("@backoff_base_ms", WorkloadConnection.Milliseconds(options.BackoffBase ?? queue.BackoffBase))
             .Add("@backoff_max_ms", WorkloadConnection.Milliseconds(options.BackoffMax ?? queue.BackoffMax));
 
-    private static MaintenanceResult Batches(DbConnection connection, int batchSize, CancellationToken cancellationToken, Action<DbCommand> prepare)
+    private static void CheckBatchSize(int batchSize)
     {
         if (batchSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "A batch holds at least one row.");
         }
+    }
 
+    private static MaintenanceResult Batches(DbConnection connection, int batchSize, CancellationToken cancellationToken, Action<DbCommand> prepare)
+    {
+        CheckBatchSize(batchSize);
         long total = 0;
         var batches = 0;
         var longest = TimeSpan.Zero;
@@ -111,6 +162,47 @@ public static class WorkloadMaintenance
 
             // Let writers that queued behind this batch in before the next one takes the lock again.
             cancellationToken.WaitHandle.WaitOne(watch.Elapsed);
+        }
+
+        return new MaintenanceResult(total, batches, longest);
+    }
+
+    // PostgreSQL only: each statement is its own transaction. Cancellation between batches ends the run with what
+    // it did, as the synchronous loop does; a statement cancelled while it runs throws.
+    private static async ValueTask<MaintenanceResult> BatchesAsync(DbConnection connection, int batchSize, CancellationToken cancellationToken, Action<DbCommand> prepare)
+    {
+        CheckBatchSize(batchSize);
+        long total = 0;
+        var batches = 0;
+        var longest = TimeSpan.Zero;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var watch = Stopwatch.StartNew();
+            int changed;
+            var command = WorkloadConnection.Command(connection, null, string.Empty);
+            await using (command.ConfigureAwait(false))
+            {
+                prepare(command);
+                command.Add("@limit", batchSize);
+                changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            total += changed;
+            batches++;
+            longest = watch.Elapsed > longest ? watch.Elapsed : longest;
+            if (changed < batchSize)
+            {
+                break;
+            }
+
+            try
+            {
+                await Task.Delay(watch.Elapsed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
         }
 
         return new MaintenanceResult(total, batches, longest);

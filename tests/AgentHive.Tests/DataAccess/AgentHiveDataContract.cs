@@ -405,21 +405,22 @@ public abstract class AgentHiveDataContract : IDisposable
     }
 
     [Fact]
-    public void Declared_task_queries_claim_count_and_walk_the_tree()
+    public void Declared_task_queries_preview_the_queue_count_and_walk_the_tree()
     {
         var agent = NewAgent();
-        var root = Db.Tasks.Insert(new AgentTask { Title = "root", Priority = 9, CreatedAt = T0, UpdatedAt = T0 });
-        var child = Db.Tasks.Insert(new AgentTask { Title = "child", ParentTaskId = root, Priority = 2, CreatedAt = T1, UpdatedAt = T0 });
-        var grandchild = Db.Tasks.Insert(new AgentTask { Title = "grandchild", ParentTaskId = child, Priority = 2, CreatedAt = T0, UpdatedAt = T0 });
+        var root = Db.Tasks.Insert(new AgentTask { Title = "root", AgentId = agent, Priority = 9, CreatedAt = T0, UpdatedAt = T0 });
+        var child = Db.Tasks.Insert(new AgentTask { Title = "child", AgentId = agent, ParentTaskId = root, Priority = 2, CreatedAt = T1, UpdatedAt = T0 });
+        var grandchild = Db.Tasks.Insert(new AgentTask { Title = "grandchild", AgentId = agent, ParentTaskId = child, Priority = 2, CreatedAt = T0, UpdatedAt = T0 });
 
-        var claimed = Db.ClaimNextTask(agent);
-        Assert.NotNull(claimed);
-        Assert.Equal(grandchild, claimed!.Id);
-        Assert.Equal(AgentTaskStatus.Assigned, claimed.Status);
-        Assert.Equal(agent, claimed.AgentId);
-        Assert.Equal(child, Db.ClaimNextTask(agent)!.Id);
-        Assert.Equal(root, Db.ClaimNextTask(agent)!.Id);
-        Assert.Null(Db.ClaimNextTask(agent));
+        // The preview claims nothing; the queue's claim takes the same order, under a lease.
+        Assert.Equal(new[] { grandchild, child, root }, Db.NextClaimableTasks(10).Select(t => t.Id!.Value));
+        Assert.Equal(new[] { grandchild, child, root }, Db.NextClaimableTasks(10).Select(t => t.Id!.Value));
+        var claimed = Assert.Single(Db.AgentTaskQueue.Claim("worker", 1));
+        Assert.Equal((grandchild, AgentTaskStatus.Assigned, "worker", 1), (claimed.Id!.Value, claimed.Status, claimed.LeaseOwner, claimed.Attempts));
+        Assert.NotNull(claimed.LeaseExpiresAt);
+        Assert.Equal(new[] { child, root }, Db.NextClaimableTasks(10).Select(t => t.Id!.Value));
+        Assert.Equal(new[] { child, root }, Db.AgentTaskQueue.Claim("worker", 5).Select(t => t.Id!.Value));
+        Assert.Empty(Db.NextClaimableTasks(10));
 
         Assert.Equal(new[] { grandchild, child, root }, Db.AgentOpenTasks(agent).Select(t => t.Id!.Value));
         Assert.Equal(new[] { new TaskCountsByStatusRow(AgentTaskStatus.Assigned, 3) }, Db.TaskCountsByStatus());
@@ -437,6 +438,11 @@ public abstract class AgentHiveDataContract : IDisposable
         var project = Db.Projects.Insert(new Project { Name = "p" });
         Db.ProjectTasks.InsertMany(new[] { new ProjectTask { ProjectId = project, TaskId = root }, new ProjectTask { ProjectId = project, TaskId = child } });
         Assert.Equal(new[] { child, root }, Db.ProjectTasksOfProject(project).Select(t => t.Id!.Value));
+
+        // A task given back waits out its backoff before the preview, like the claim, shows it again.
+        Assert.Equal(global::AgentHive.Runtime.Workload.RetryOutcome.Retried, Db.AgentTaskQueue.Retry(grandchild, "worker"));
+        Assert.Empty(Db.NextClaimableTasks(10));
+        Assert.Empty(Db.AgentTaskQueue.Claim("worker", 1));
     }
 
     [Fact]

@@ -65,7 +65,43 @@ public class DataAccessNameTests
                 result: agents
                 cardinality: optional
             """ },
+        { "a table whose accessor is an earlier table's queue", Jobs("  »job_queue:\n    columns:\n      id: id\n", "queue:") },
+        { "a queue whose accessor is an earlier table's", "version: 1\nenums:\n  job_state: [queued, running, done, dead]\ntables:\n  job_queue:\n    columns:\n      id: id\n" +
+            Jobs(string.Empty, "»queue:").Substring(JobsHeader.Length) },
+        { "a queue whose accessor is the same table's", Jobs(string.Empty, "»queue:").Replace("  jobs:\n    entity: Job", "  job_queue:\n    entity: Job") },
+        { "a query whose method is a queue's accessor", Jobs("queries:\n  »job_queue:\n    sql: SELECT * FROM jobs\n    result: jobs\n    cardinality: many\n", "queue:") },
+        { "a query whose method is a memory's accessor", Jobs("queries:\n  »job_memory:\n    sql: SELECT * FROM jobs\n    result: jobs\n    cardinality: many\n", "queue:", memory: true) },
     };
+
+    private const string JobsHeader = "version: 1\nenums:\n  job_state: [queued, running, done, dead]\ntables:\n";
+
+    /// <summary>Table 'jobs' (entity Job) declared a queue under <paramref name="queueKey"/> (and memory), then <paramref name="after"/>.</summary>
+    private static string Jobs(string after, string queueKey, bool memory = false) =>
+        JobsHeader + $$"""
+          jobs:
+            entity: Job
+            columns:
+              id: id
+              state: { type: job_state, default: queued }
+              priority: { type: integer, default: 5 }
+              attempts: { type: integer, default: 0 }
+              lease_owner: { type: text, nullable: true }
+              lease_expires_at: { type: timestamp, nullable: true }
+              visible_at: { type: timestamp, nullable: true }
+              created_at: { type: timestamp, default: now }
+              owner_id: { type: bigint }
+              importance: { type: real, default: 0.5 }
+            {{queueKey}}
+              state: state
+              claimable: [queued]
+              leased: [running]
+              acked: done
+              retry: queued
+              dead: dead
+              lease: 30s
+              order: [priority, created_at]
+
+        """ + (memory ? "    memory:\n      owner: owner_id\n      importance: importance\n      time: created_at\n      keepTop: 10\n" : string.Empty) + after;
 
     [Theory]
     [MemberData(nameof(Clashes))]
@@ -74,6 +110,15 @@ public class DataAccessNameTests
         var (schema, line, column) = DiagnosticsTests.Unmark(markedSchema);
 
         RobustnessDiagnosticsTests.AssertReported(GeneratorHarness.Run(schema), why, "AH0075", line, column);
+    }
+
+    [Fact]
+    public void A_queue_and_a_memory_with_their_own_names_compile()
+    {
+        var run = GeneratorHarness.Run(Jobs("  job_queues:\n    columns:\n      id: id\n", "queue:", memory: true));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
     }
 
     [Fact]

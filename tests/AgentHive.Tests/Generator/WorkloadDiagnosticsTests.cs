@@ -203,5 +203,60 @@ public partial class DiagnosticsTests
         Assert.DoesNotContain("ix_jobs_claim", schema);
     }
 
+    [Fact]
+    public void Indexes_the_generated_operations_read_are_marked_so_the_plan_check_does_not_call_them_unused()
+    {
+        var run = GeneratorHarness.Run(Jobs(GoodQueue + """
+                retention:
+                  time: created_at
+                  keep: 7d
+                  states: [done]
+                memory:
+                  owner: owner_id
+                  importance: importance
+                  time: created_at
+                  keepTop: 10
+                  contentHash: content_hash
+                indexes:
+                  - name: ix_jobs_state_created_at
+                    columns: [state, created_at]
+                  - name: ix_jobs_owner_hash
+                    columns: [owner_id, content_hash]
+                    unique: true
+                  - name: ix_jobs_importance
+                    columns: [importance]
+                  - name: ix_jobs_done_priority
+                    columns: [priority]
+                    where: state = 'done'
+
+            """));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        var schema = run.Sources.Single(s => s.Key.EndsWith("Schema.g.cs", StringComparison.Ordinal)).Value;
+        Assert.Contains("""new[] { "jobs", "ix_jobs_claim", "", "queue claim" },""", schema);
+        Assert.Contains("""new[] { "jobs", "ix_jobs_lease", "", "lease expiry" },""", schema);
+        Assert.Contains("""new[] { "jobs", "ix_jobs_retention", "", "retention" },""", schema);
+        // Equality on the retention's state, then its time column: the prune can read it.
+        Assert.Contains("""new[] { "jobs", "ix_jobs_state_created_at", "", "retention" },""", schema);
+        Assert.Contains("""new[] { "jobs", "ix_jobs_owner_hash", "", "memory pruning, memory de-duplication" },""", schema);
+        // Memory drops nothing below a threshold here, so nothing filters on importance alone; a partial index
+        // on finished rows serves no claim.
+        Assert.Contains("""new[] { "jobs", "ix_jobs_importance", "", "" },""", schema);
+        Assert.Contains("""new[] { "jobs", "ix_jobs_done_priority", "", "" },""", schema);
+
+        var declared = AgentHive.Runtime.Queries.DeclaredQueries.Load(Compile(run));
+        Assert.Equal(new[] { "memory pruning", "memory de-duplication" }, declared.Indexes.Single(i => i.Name == "ix_jobs_owner_hash").GeneratedUses);
+        Assert.Empty(declared.Indexes.Single(i => i.Name == "ix_jobs_importance").GeneratedUses);
+    }
+
+    private static System.Reflection.Assembly Compile(GeneratorRun run)
+    {
+        using var image = new System.IO.MemoryStream();
+        var emitted = run.Output.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        return System.Reflection.Assembly.Load(image.ToArray());
+    }
+
     private static string Jobs(string declarations) => WorkloadColumns + declarations.Replace("\n\n", "\n");
 }

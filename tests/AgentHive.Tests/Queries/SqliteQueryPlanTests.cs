@@ -1,5 +1,4 @@
 using AgentHive.Runtime.Configuration;
-using AgentHive.Runtime.Maintenance;
 using AgentHive.Runtime.Migrations;
 using AgentHive.Tests.Database;
 using AgentHive.Tests.Deployment;

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Data.Common;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using AgentHive.Runtime.Migrations;
 using AgentHive.Runtime.Workload;
 using AgentHive.Tests.Database;
@@ -32,6 +33,9 @@ public abstract class QueueContract : IDisposable
     protected QueueDefinition Queue { get; }
 
     public void Dispose() => Database.Dispose();
+
+    /// <summary>True where the generated async methods complete synchronously (SQLite's driver is synchronous).</summary>
+    protected abstract bool AsyncCompletesSynchronously { get; }
 
     /// <summary>A connection for one consumer thread, set up to wait for the write lock as long as a test may take.</summary>
     protected abstract DbConnection OpenConsumer();
@@ -170,6 +174,62 @@ public abstract class QueueContract : IDisposable
         Assert.Equal(b, Assert.Single(queue.Claim("other", 10)).ToAgentId);
         Assert.Equal(0, queue.ReleaseExpired());
         Assert.Equal(global::AgentHive.Entities.MessageStatus.Read, database.AgentMessages.Get(urgent)!.Status);
+    }
+
+    [Fact]
+    public async Task The_generated_accessor_claims_acks_retries_extends_and_releases_asynchronously()
+    {
+        var (a, b) = (Agent("a"), Agent("b"));
+        var first = Message(a, priority: 2, sentSecondsAgo: 50, correlation: "x");
+        var urgent = Message(a, priority: 1, sentSecondsAgo: 10, correlation: "y");
+        var older = Message(a, priority: 2, sentSecondsAgo: 90, correlation: "z");
+        var lost = Message(b, priority: 1, sentSecondsAgo: 100);
+        using var connection = OpenConsumer();
+        await using var database = new global::AgentHive.AgentHiveDatabase(connection);
+        var queue = database.AgentMessageQueue;
+        queue.Options.BackoffBase = TimeSpan.FromMilliseconds(1);
+
+        var claim = queue.ClaimAsync(a, "worker", 10, TimeSpan.FromSeconds(30));
+        Assert.True(!AsyncCompletesSynchronously || claim.IsCompletedSuccessfully, "SQLite's claim completes synchronously");
+        var claimed = await claim;
+
+        Assert.Equal(new[] { urgent, older, first }, claimed.Select(m => m.Id!.Value));
+        Assert.All(claimed, m => Assert.Equal((global::AgentHive.Entities.MessageStatus.Delivered, "worker", 1), (m.Status, m.LeaseOwner, m.Attempts)));
+        Assert.True(await queue.AckAsync(urgent, "worker"));
+        Assert.False(await queue.AckAsync(urgent, "worker"));
+        Assert.True(await queue.ExtendAsync(older, "worker", TimeSpan.FromMinutes(5)));
+        Assert.False(await queue.ExtendAsync(older, "someone-else"));
+        Assert.Equal(RetryOutcome.Retried, await queue.RetryAsync(first, "worker"));
+        Assert.Equal(RetryOutcome.LeaseLost, await queue.RetryAsync(first, "worker"));
+        await Task.Delay(50);
+        var again = Assert.Single(await queue.ClaimAsync(a, "worker", 10));
+        Assert.Equal((first, 2), (again.Id!.Value, again.Attempts));
+
+        // A consumer that dies holding a lease: its message comes back once the lease runs out.
+        Assert.Equal(lost, Assert.Single(await queue.ClaimAsync("doomed", 10, TimeSpan.FromMilliseconds(200))).Id);
+        Assert.Equal(0, await queue.ReleaseExpiredAsync());
+        await Task.Delay(400);
+        var release = queue.ReleaseExpiredAsync();
+        Assert.True(!AsyncCompletesSynchronously || release.IsCompletedSuccessfully, "SQLite's release completes synchronously");
+        Assert.Equal(1, await release);
+        Assert.Equal((lost, 2), Assert.Single(await queue.ClaimAsync("survivor", 10)) is var redelivered ? (redelivered.Id!.Value, redelivered.Attempts) : default);
+        Assert.Equal(global::AgentHive.Entities.MessageStatus.Read, (await database.AgentMessages.GetAsync(urgent))!.Status);
+    }
+
+    [Fact]
+    public async Task Async_claims_inside_the_callers_transaction_are_undone_by_its_rollback()
+    {
+        var a = Agent("a");
+        var id = Message(a, priority: 1, sentSecondsAgo: 10);
+        using var connection = OpenConsumer();
+        await using var database = new global::AgentHive.AgentHiveDatabase(connection);
+
+        var transaction = await database.BeginTransactionAsync();
+        Assert.Equal(id, Assert.Single(await database.AgentMessageQueue.ClaimAsync(a, "worker", 5)).Id);
+        await transaction.RollbackAsync();
+
+        Assert.Equal(1, Database.Scalar($"SELECT COUNT(*) FROM agent_messages WHERE id = {id} AND status = 'pending' AND attempts = 0"));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await database.AgentMessageQueue.ClaimAsync("worker", 0));
     }
 
     [Fact]

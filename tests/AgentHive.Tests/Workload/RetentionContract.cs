@@ -208,6 +208,27 @@ public abstract class RetentionContract : IDisposable
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task The_generated_memory_accessor_stores_touches_and_prunes_asynchronously()
+    {
+        var (a, b) = (Agent("a"), Agent("b"));
+        var (sessionA, sessionB) = (Session(a), Session(b));
+        using var connection = Database.Open();
+        await using var hive = new global::AgentHive.AgentHiveDatabase(connection);
+        var memory = hive.MemorySnapshotMemory;
+
+        var first = await memory.StoreOrTouchAsync(Snapshot(a, sessionA, "the plan", 0.3));
+        var again = await memory.StoreOrTouchAsync(Snapshot(a, sessionA, "the plan", 0.7));
+        // Unimportant and unused for 40 days: below the declared dropBelow for longer than unusedFor.
+        await memory.StoreOrTouchAsync(Snapshot(b, sessionB, "stale", 0.05) with { CreatedAt = DateTimeOffset.UtcNow.AddDays(-40) });
+
+        Assert.Equal(first, again);
+        Assert.Equal(1, Database.Scalar($"SELECT COUNT(*) FROM memory_snapshots WHERE id = {first} AND importance_score = 0.7 AND last_accessed_at IS NOT NULL"));
+        Assert.Equal(1, await memory.PruneAsync(batchSize: 2));
+        Assert.Equal(0, await memory.PruneAsync());
+        Assert.Equal(new[] { "the plan" }, Strings("SELECT content FROM memory_snapshots ORDER BY content"));
+    }
+
+    [Fact]
     public void Large_content_is_stored_compressed_and_reads_back_whole()
     {
         var memory = Catalog.Memory.Single() with { CompressedColumn = "content", CompressAbove = 200 };
