@@ -84,6 +84,76 @@ public partial class DiagnosticsTests
                   contentHash: »content_hash
 
             """) },
+        { "partitioned by a nullable time", "AH0110", Jobs("""
+                retention:
+                  time: lease_expires_at
+                  keep: 7d
+                  »partition: { interval: day }
+
+            """) },
+        { "partition interval that is not day, week or month", "AH0106", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  partition: { interval: »hour, ahead: 2 }
+
+            """) },
+        { "partition ahead of zero", "AH0106", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  partition: { interval: day, ahead: »0 }
+
+            """) },
+        { "partition without an interval", "AH0006", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  »partition: { ahead: 2 }
+
+            """) },
+        { "partitioned retention of some states only", "AH0111", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  state: state
+                  states: [done]
+                  »partition: { interval: day }
+
+            """) },
+        { "partitioned queue table", "AH0111", Jobs(GoodQueue + """
+                retention:
+                  time: created_at
+                  keep: 7d
+                  »partition: { interval: week }
+
+            """) },
+        { "unique index of a partitioned table without its time", "AH0112", Jobs("""
+                indexes:
+                  - name: »ux_jobs_hash
+                    columns: [owner_id, content_hash]
+                    unique: true
+                retention:
+                  time: created_at
+                  keep: 7d
+                  partition: { interval: day }
+
+            """) },
+        { "foreign key to a partitioned table", "AH0113", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  partition: { interval: month }
+              job_notes:
+                columns:
+                  id: id
+                  job_id: { type: bigint, references: »jobs }
+                  note: text
+                indexes:
+                  - name: ix_job_notes_job
+                    columns: [job_id]
+
+            """) },
         { "memory without keepTop or dropBelow", "AH0006", Jobs("""
                 »memory:
                   owner: owner_id
