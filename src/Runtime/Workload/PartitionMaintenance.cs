@@ -90,15 +90,22 @@ public static class PartitionMaintenance
 
     /// <summary>
     /// Creates the partition holding the database's current time and <see cref="RetentionPartitioning.Ahead"/>
-    /// after it, where none covers their range yet. Rows the DEFAULT partition holds for such a range move into
-    /// the new partition in the same transaction (they are not counted: none is deleted). Safe to run concurrently with writers and with itself.
+    /// after it, where none covers their range yet (see <see cref="Create"/>). Safe to run concurrently with writers and with itself.
     /// </summary>
-    public static MaintenanceResult CreateAhead(NpgsqlConnection connection, string table, RetentionPartitioning partitioning, TimeSpan? lockTimeout = null)
+    public static MaintenanceResult CreateAhead(NpgsqlConnection connection, string table, RetentionPartitioning partitioning, TimeSpan? lockTimeout = null) =>
+        Create(connection, table, partitioning, Scalar<DateTime>(connection, "SELECT now()"), partitioning.Ahead + 1, lockTimeout);
+
+    /// <summary>
+    /// Creates <paramref name="count"/> consecutive partitions from the one holding <paramref name="fromUtc"/>, where
+    /// none covers their range yet; for loading history into dated partitions instead of the DEFAULT one.
+    /// Rows the DEFAULT partition holds for such a range move into the new partition in the same transaction
+    /// (not counted in the result's rows: none is deleted).
+    /// </summary>
+    public static MaintenanceResult Create(NpgsqlConnection connection, string table, RetentionPartitioning partitioning, DateTime fromUtc, int count, TimeSpan? lockTimeout = null)
     {
-        var now = Scalar<DateTime>(connection, "SELECT now()");
         var result = MaintenanceResult.None;
-        var start = partitioning.StartOf(now);
-        for (var i = 0; i <= partitioning.Ahead; i++, start = partitioning.After(start))
+        var start = partitioning.StartOf(fromUtc.ToUniversalTime());
+        for (var i = 0; i < count; i++, start = partitioning.After(start))
         {
             var end = partitioning.After(start);
             result = result.Add(Change(connection, table, lockTimeout, (tx, watch) =>
