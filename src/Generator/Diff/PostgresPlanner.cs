@@ -85,6 +85,11 @@ public static class PostgresPlanner
             if (pair.Source.Name != pair.Target.Name)
             {
                 statements.Add($"ALTER TABLE {SqlText.Quote(pair.Source.Name)} RENAME TO {table}");
+                if (pair.Source.Partition is { } from && pair.Target.Partition is { } to && from.DefaultPartition != to.DefaultPartition)
+                {
+                    // Dated partitions are found by their bounds and may keep their names; the DEFAULT one is found by name.
+                    statements.Add($"ALTER TABLE {SqlText.Quote(from.DefaultPartition)} RENAME TO {SqlText.Quote(to.DefaultPartition)}");
+                }
             }
 
             foreach (var column in pair.Source.Columns)

@@ -64,7 +64,9 @@ public static class PartitionMaintenance
     /// <summary>How long a partition change waits for its table locks unless told otherwise (the migrator's default lock_timeout).</summary>
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(2);
 
-    private const string LockNotAvailable = "55P03";
+    // lock_not_available (the lock timeout), deadlock_detected, and check_violation: a writer put a row of the
+    // new range into DEFAULT after the move took the others, which ATTACH refuses. Each rolls back whole.
+    private static readonly string[] Postponing = { "55P03", "40P01", "23514" };
 
     /// <summary>The dated partitions of <paramref name="table"/> (the DEFAULT one left out), oldest first.</summary>
     public static IReadOnlyList<DatedPartition> Partitions(NpgsqlConnection connection, string table)
@@ -116,6 +118,10 @@ public static class PartitionMaintenance
                     return null;
                 }
 
+                // Writers wait for the move and the attach; readers do not. ATTACH alone would let a writer that had
+                // already routed its row to DEFAULT insert it there afterwards, where it now breaks DEFAULT's
+                // constraint and the application's insert fails. Writers take the table's lock before they route.
+                Execute(connection, tx, $"LOCK TABLE {Quote(table)} IN SHARE ROW EXCLUSIVE MODE");
                 var name = Quote(partitioning.NameOf(start));
                 var (from, to) = (Literal(start), Literal(end));
                 var time = Quote(partitioning.TimeColumn);
@@ -155,7 +161,8 @@ public static class PartitionMaintenance
     }
 
     // One partition change in its own transaction. Maintenance runs of the table take turns (an advisory
-    // lock); one that cannot get a table lock within the timeout is rolled back and left for the next run.
+    // lock); one that cannot get a table lock within the timeout, or meets a concurrent writer it cannot
+    // pass, is rolled back and left for the next run.
     private static MaintenanceResult Change(NpgsqlConnection connection, string table, TimeSpan? lockTimeout,
         Func<NpgsqlTransaction, System.Diagnostics.Stopwatch, MaintenanceResult?> change)
     {
@@ -169,7 +176,7 @@ public static class PartitionMaintenance
             tx.Commit();
             return done ?? MaintenanceResult.None;
         }
-        catch (PostgresException ex) when (ex.SqlState == LockNotAvailable)
+        catch (PostgresException ex) when (Array.IndexOf(Postponing, ex.SqlState) >= 0)
         {
             tx.Rollback();
             return new MaintenanceResult(0, 1, watch.Elapsed, PartitionsPostponed: 1);

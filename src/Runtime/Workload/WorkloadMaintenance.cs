@@ -12,7 +12,7 @@ namespace AgentHive.Runtime.Workload;
 /// <param name="LongestBatch">The longest of them: about the longest a concurrent writer waited for it.</param>
 /// <param name="PartitionsCreated">Partitions created ahead (PostgreSQL partitioned retention).</param>
 /// <param name="PartitionsDropped">Expired partitions detached and dropped.</param>
-/// <param name="PartitionsPostponed">Partition changes left for the next run: their table lock was not granted within the lock timeout.</param>
+/// <param name="PartitionsPostponed">Partition changes left for the next run: their table lock was not granted within the lock timeout, or a concurrent writer got in the way.</param>
 public sealed record MaintenanceResult(long Rows, int Batches, TimeSpan LongestBatch, int PartitionsCreated = 0, int PartitionsDropped = 0, int PartitionsPostponed = 0)
 {
     /// <summary>Nothing done.</summary>

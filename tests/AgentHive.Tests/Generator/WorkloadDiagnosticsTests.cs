@@ -206,5 +206,34 @@ public partial class DiagnosticsTests
         Assert.DoesNotContain("ix_jobs_claim", schema);
     }
 
+    [Fact]
+    public void A_partitioned_retention_partitions_the_postgres_table_only_and_prunes_its_default_partition()
+    {
+        var run = GeneratorHarness.Run(Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  partition: { interval: week, ahead: 2 }
+
+            """));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        var schema = run.Sources.Single(s => s.Key.EndsWith("Schema.g.cs", StringComparison.Ordinal)).Value;
+        // PostgreSQL: the time joins the key, the table is partitioned, a DEFAULT partition takes what no partition covers.
+        Assert.Contains(Emitted("CONSTRAINT `pk_jobs` PRIMARY KEY (`id`, `created_at`)"), schema);
+        Assert.Contains(Emitted(") PARTITION BY RANGE (`created_at`)"), schema);
+        Assert.Contains(Emitted("CREATE TABLE `jobs_default` PARTITION OF `jobs` DEFAULT"), schema);
+        // SQLite: the id stays the rowid and nothing is partitioned.
+        Assert.Contains(Emitted("`id` INTEGER CONSTRAINT `pk_jobs` PRIMARY KEY"), schema);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(schema, "PARTITION BY"));
+        var workload = run.Sources.Single(s => s.Key.EndsWith("Schema.Workload.g.cs", StringComparison.Ordinal)).Value;
+        Assert.Contains(Emitted("DELETE FROM `jobs` WHERE `id` IN"), workload);
+        Assert.Contains(Emitted("DELETE FROM `jobs_default` WHERE (`id`, `created_at`) IN (SELECT `r`.`id`, `r`.`created_at` FROM `jobs_default` AS `r`"), workload);
+        Assert.Contains("RetentionPartitioning(global::AgentHive.Runtime.Workload.PartitionInterval.Week, 2, \"jobs_default\", \"jobs_p\", \"created_at\")", workload);
+    }
+
+    // SQL as the generated C# holds it in a verbatim string: each double quote (written here as `) doubled.
+    private static string Emitted(string sql) => sql.Replace("`", "\"\"");
+
     private static string Jobs(string declarations) => WorkloadColumns + declarations.Replace("\n\n", "\n");
 }

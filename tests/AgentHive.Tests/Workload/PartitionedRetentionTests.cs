@@ -186,6 +186,60 @@ public sealed class PartitionedRetentionTests : IDisposable
     }
 
     [Fact]
+    public void Creating_the_current_partition_moves_default_rows_while_a_writer_keeps_inserting_into_its_range()
+    {
+        new SchemaMigrator(_database.Options, App).Up();
+        var source = _database.Scalar("INSERT INTO sources (name) VALUES ('s') RETURNING id");
+        _database.Execute($"INSERT INTO events (source_id, kind) SELECT {source}, 'before-' || n FROM generate_series(1, 2000) n");
+        var written = 0;
+        Exception? failure = null;
+        var stop = false;
+        var writer = new System.Threading.Thread(() =>
+        {
+            try
+            {
+                using var connection = _database.Open();
+                using var command = connection.CreateCommand();
+                while (!System.Threading.Volatile.Read(ref stop))
+                {
+                    command.CommandText = $"INSERT INTO events (source_id, kind) VALUES ({source}, 'writer-{written}')";
+                    command.ExecuteNonQuery();
+                    System.Threading.Interlocked.Increment(ref written);
+                }
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        });
+        writer.Start();
+        using var connection = (NpgsqlConnection)_database.Open();
+        var partitioning = Retention.Partitioning!;
+        // Wait until the writer is under way, so the move really runs beside it.
+        Assert.True(SpinUntil(() => System.Threading.Volatile.Read(ref written) > 50), "the writer did not start");
+
+        var result = MaintenanceResult.None;
+        for (var run = 0; run < 20 && result.PartitionsCreated < partitioning.Ahead + 1; run++)
+        {
+            result = result.Add(PartitionMaintenance.CreateAhead(connection, "events", partitioning, TimeSpan.FromSeconds(5)));
+        }
+
+        var afterCreate = System.Threading.Volatile.Read(ref written);
+        Assert.True(SpinUntil(() => System.Threading.Volatile.Read(ref written) > afterCreate + 50), $"the writer stopped after the partitions were created: {failure}");
+        System.Threading.Volatile.Write(ref stop, true);
+        writer.Join();
+
+        Assert.Null(failure);
+        Assert.Equal(partitioning.Ahead + 1, result.PartitionsCreated);
+        Assert.Equal(2000 + written, _database.Scalar("SELECT count(*) FROM events"));
+        Assert.Equal(written, _database.Scalar("SELECT count(DISTINCT kind) FROM events WHERE kind LIKE 'writer-%'"));
+        // Every row is from today on, which the new partitions cover: none is left in DEFAULT.
+        Assert.Equal(0, _database.Scalar("SELECT count(*) FROM events_default"));
+    }
+
+    private static bool SpinUntil(Func<bool> condition) => System.Threading.SpinWait.SpinUntil(condition, TimeSpan.FromMinutes(1));
+
+    [Fact]
     public void Generated_data_access_reads_and_writes_a_partitioned_table()
     {
         new SchemaMigrator(_database.Options, App).Up();
