@@ -17,6 +17,16 @@ public sealed partial class SchemaValidator
             return;
         }
 
+        foreach (var owner in tables.Where(t => t.Retention?.Partition is not null))
+        {
+            var partition = owner.Retention!.Partition!;
+            foreach (var clash in tables.Where(t => t.Name == partition.DefaultPartition || IsDatedPartitionName(t.Name, partition.Prefix)))
+            {
+                Report(DiagnosticDescriptors.DuplicateName, clash.Syntax.Name.Location, "Table", clash.Name,
+                    $" (the partitions of table '{owner.Name}' are named {partition.DefaultPartition} and {partition.Prefix}YYYYMMDD)");
+            }
+        }
+
         foreach (var table in tables)
         {
             if (partitioned.TryGetValue(table.Name, out var time))
@@ -41,4 +51,7 @@ public sealed partial class SchemaValidator
             }
         }
     }
+
+    private static bool IsDatedPartitionName(string name, string prefix) =>
+        name.Length == prefix.Length + 8 && name.StartsWith(prefix, System.StringComparison.Ordinal) && name.Substring(prefix.Length).All(char.IsDigit);
 }

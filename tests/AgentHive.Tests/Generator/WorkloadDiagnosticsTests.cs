@@ -154,6 +154,16 @@ public partial class DiagnosticsTests
                     columns: [job_id]
 
             """) },
+        { "table named like the DEFAULT partition of a partitioned table", "AH0013", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  partition: { interval: day }
+              »jobs_default:
+                columns:
+                  id: id
+
+            """) },
         { "memory without keepTop or dropBelow", "AH0006", Jobs("""
                 »memory:
                   owner: owner_id
