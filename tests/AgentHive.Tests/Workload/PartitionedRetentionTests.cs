@@ -67,10 +67,10 @@ public sealed class PartitionedRetentionTests : IDisposable
         _database.Dispose();
     }
 
-    private static Assembly App => Builds.GetOrAdd("v2", _ => Compile(Version2.Replace("version: 1", "version: 2"),
+    internal static Assembly App => Builds.GetOrAdd("v2", _ => Compile(Version2.Replace("version: 1", "version: 2"),
         ("/project/history/schema.v1.yaml", Version1), ("/project/history/schema.checksums", EvolutionSchemas.ChecksumsOf(Version1))));
 
-    private static RetentionDefinition Retention => WorkloadCatalog.Load(App).Retention.Single();
+    internal static RetentionDefinition Retention => WorkloadCatalog.Load(App).Retention.Single();
 
     [Fact]
     public void The_migration_creates_a_partitioned_table_with_its_default_partition_and_verify_is_clean()
