@@ -64,8 +64,9 @@ public static class PartitionMaintenance
     /// <summary>How long a partition change waits for its table locks unless told otherwise (the migrator's default lock_timeout).</summary>
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(2);
 
-    // lock_not_available (the lock timeout), deadlock_detected, and check_violation: a writer put a row of the
-    // new range into DEFAULT after the move took the others, which ATTACH refuses. Each rolls back whole.
+    // lock_not_available (the lock timeout), deadlock_detected, and check_violation (ATTACH found a row of the
+    // new range left in DEFAULT; writers wait on the table lock, so only a path we do not foresee gets here).
+    // Each rolls back whole.
     private static readonly string[] Postponing = { "55P03", "40P01", "23514" };
 
     /// <summary>The dated partitions of <paramref name="table"/> (the DEFAULT one left out), oldest first.</summary>
@@ -147,10 +148,16 @@ public static class PartitionMaintenance
         var result = MaintenanceResult.None;
         foreach (var partition in Partitions(connection, table).Where(p => p.To <= horizon))
         {
-            // Counted before the lock is taken: only rows written back-dated meanwhile could be missed.
-            var rows = Scalar<long>(connection, $"SELECT count(*) FROM {Quote(partition.Name)}");
             result = result.Add(Change(connection, table, lockTimeout, (tx, watch) =>
             {
+                // Dropped already by a run that held the turn before this one.
+                if (Partitions(connection, table).All(p => p.Name != partition.Name))
+                {
+                    return null;
+                }
+
+                // Counted in the transaction that drops it, before the table lock: writers go on meanwhile.
+                var rows = Scalar<long>(connection, $"SELECT count(*) FROM {Quote(partition.Name)}");
                 Execute(connection, tx, $"ALTER TABLE {Quote(table)} DETACH PARTITION {Quote(partition.Name)}");
                 Execute(connection, tx, $"DROP TABLE {Quote(partition.Name)}");
                 return new MaintenanceResult(rows, 1, watch.Elapsed, PartitionsDropped: 1);

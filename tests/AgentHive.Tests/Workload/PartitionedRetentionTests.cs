@@ -237,6 +237,43 @@ public sealed class PartitionedRetentionTests : IDisposable
         Assert.Equal(0, _database.Scalar("SELECT count(*) FROM events_default"));
     }
 
+    [Fact]
+    public void Two_maintenance_runs_at_once_create_and_drop_each_partition_once()
+    {
+        new SchemaMigrator(_database.Options, App).Up();
+        var partitioning = Retention.Partitioning!;
+        using var connection = (NpgsqlConnection)_database.Open();
+        PartitionMaintenance.Create(connection, "events", partitioning, Now(connection) - TimeSpan.FromDays(20), 20);
+        var expired = PartitionMaintenance.Partitions(connection, "events").Count(p => p.To <= Now(connection) - Retention.Keep);
+
+        var barrier = new System.Threading.Barrier(2);
+        var results = new MaintenanceResult[2];
+        var failures = new ConcurrentBag<Exception>();
+        var runs = Enumerable.Range(0, 2).Select(i => new System.Threading.Thread(() =>
+        {
+            try
+            {
+                using var own = _database.Open();
+                barrier.SignalAndWait(TimeSpan.FromMinutes(1));
+                results[i] = WorkloadMaintenance.Prune(own, Retention);
+            }
+            catch (Exception ex)
+            {
+                failures.Add(ex);
+            }
+        })).ToList();
+        runs.ForEach(t => t.Start());
+        runs.ForEach(t => t.Join());
+        // A run whose turn did not come within the lock timeout left its change to the next one.
+        var last = WorkloadMaintenance.Prune(connection, Retention);
+
+        Assert.Empty(failures);
+        var all = results[0].Add(results[1]).Add(last);
+        Assert.Equal(partitioning.Ahead + 1, all.PartitionsCreated);
+        Assert.InRange(all.PartitionsDropped, expired, expired + 1);
+        Assert.Equal(partitioning.Ahead + 1 + 20 - all.PartitionsDropped, PartitionMaintenance.Partitions(connection, "events").Count);
+    }
+
     private static bool SpinUntil(Func<bool> condition) => System.Threading.SpinWait.SpinUntil(condition, TimeSpan.FromMinutes(1));
 
     [Fact]
