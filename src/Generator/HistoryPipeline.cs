@@ -169,6 +169,15 @@ public static class HistoryPipeline
         var up = VersionChanges.Upgrade(previous, model, mapping);
         var down = VersionChanges.Downgrade(model, previous, mapping.Invert());
         var version = model.Version.ToString(CultureInfo.InvariantCulture);
+        foreach (var (source, target) in up.KeptTables)
+        {
+            if (PartitioningChange(source.Partition, target.Partition) is { } change)
+            {
+                Report(diagnostics, DiagnosticDescriptors.PartitioningChanged, step.At($"table:{target.Name}"),
+                    version, change, target.Name, previous.Version.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
         var lost = up.DataLoss();
         CheckLosses(lost, model.AllowDataLossUp, step, version, diagnostics);
         var restrictions = down.DownRestrictions();
@@ -246,6 +255,19 @@ public static class HistoryPipeline
             postgresPlan.Online.ToEquatableArray());
         return (plan, sqliteForm);
     }
+
+    // What an upgrade does to a kept table's partitioning that PostgreSQL cannot do in place; null when nothing.
+    private static string? PartitioningChange(PartitionModel? source, PartitionModel? target) =>
+        (source, target) switch
+        {
+            (null, null) => null,
+            (null, _) => "declares 'partition' on",
+            (_, null) => "removes 'partition' from",
+            _ when source.Interval != target.Interval => $"changes the partition interval from {Lower(source.Interval)} to {Lower(target.Interval)} of",
+            _ => null,
+        };
+
+    private static string Lower(PartitionInterval interval) => interval.ToString().ToLowerInvariant();
 
     // The online steps count as Up SQL: a version without any has the checksum it always had.
     private static string PostgresChecksum(PostgresPlan up, IEnumerable<string> downGuards, IEnumerable<string> down) =>

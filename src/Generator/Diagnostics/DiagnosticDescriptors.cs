@@ -363,6 +363,31 @@ public static class DiagnosticDescriptors
         "Workload setting out of range",
         "'{0}' is not a valid value for {1} of table '{2}'. Expected {3}.");
 
+    // AH0110-AH0114: partitioned retention (PostgreSQL range partitions by the retention's time column).
+    public static readonly DiagnosticDescriptor PartitionTimeColumn = Error("AH0110",
+        "Partition key column cannot be partitioned by",
+        "The retention of table '{0}' partitions by '{1}', which {2}. {3}");
+
+    public static readonly DiagnosticDescriptor PartitionCombination = Error("AH0111",
+        "Partitioning combined with a declaration it cannot serve",
+        "The retention of table '{0}' declares 'partition' together with {1}: {2}. {3}");
+
+    public static readonly DiagnosticDescriptor PartitionUniqueWithoutTime = Error("AH0112",
+        "Unique key of a partitioned table without the time column",
+        "{0} '{1}' of table '{2}' does not include the partition column '{3}': PostgreSQL enforces uniqueness on a partitioned table only for keys that contain its partition column. " +
+        "Add '{3}' to the key's columns, or remove 'partition' from the retention of '{2}'.");
+
+    public static readonly DiagnosticDescriptor ForeignKeyToPartitionedTable = Error("AH0113",
+        "Foreign key references a partitioned table",
+        "Foreign key '{0}' of table '{1}' references '{2}', whose retention declares 'partition': its primary key on PostgreSQL is ({3}), so no key of '{2}' alone can be referenced, " +
+        "and dropping an expired partition would have to reach into '{1}'. Remove the reference (keep the column as a plain value), or remove 'partition' from the retention of '{2}'.");
+
+    public static readonly DiagnosticDescriptor PartitioningChanged = Error("AH0114",
+        "Partitioning of an existing table changed",
+        "Version {0} {1} existing table '{2}': PostgreSQL cannot turn a table into a partitioned one (or back, or change its interval) in place, and this toolkit does not copy a populated table behind the application's back. " +
+        "Keep the table as it was in version {3}, and instead add a new table with the wanted partitioning in this version, copy the rows over in a 'steps:' entry (INSERT INTO new SELECT ... FROM old), " +
+        "and drop the old table in a later version once nothing reads it.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -29,4 +29,19 @@ public partial interface ISqlDialect
 
     /// <summary>The larger of two values.</summary>
     string Greatest(string left, string right);
+
+    /// <summary>
+    /// The columns of the table's primary key as the backend declares it: the model's, plus the partition
+    /// column where the backend partitions the table (PostgreSQL requires it in every unique key).
+    /// </summary>
+    IReadOnlyList<string> KeyColumns(TableModel table);
+
+    /// <summary>Text after CREATE TABLE's closing parenthesis that makes it a partitioned table; empty for none.</summary>
+    string PartitionClause(TableModel table);
+
+    /// <summary>Partitions created with the table (the DEFAULT one); none where the backend does not partition it.</summary>
+    IEnumerable<string> Partitions(TableModel table);
+
+    /// <summary>The table a retention's batched delete runs on: the table, or the DEFAULT partition of a partitioned one.</summary>
+    string PruneTarget(TableModel table);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using AgentHive.Generator.Model;
 
 namespace AgentHive.Generator.Dialects;
@@ -31,4 +32,20 @@ public sealed partial class PostgresDialect
     public string Least(string left, string right) => $"LEAST({left}, {right})";
 
     public string Greatest(string left, string right) => $"GREATEST({left}, {right})";
+
+    public IReadOnlyList<string> KeyColumns(TableModel table) =>
+        table.Partition is null || table.PrimaryKey.Columns.Contains(table.Retention!.TimeColumn)
+            ? table.PrimaryKey.Columns
+            : table.PrimaryKey.Columns.Concat(new[] { table.Retention.TimeColumn }).ToList();
+
+    public string PartitionClause(TableModel table) =>
+        table.Partition is null ? string.Empty : $" PARTITION BY RANGE ({SqlText.Quote(table.Retention!.TimeColumn)})";
+
+    // Rows no dated partition covers land here, so an insert never fails for want of a partition.
+    public IEnumerable<string> Partitions(TableModel table) =>
+        table.Partition is { } partition
+            ? new[] { $"CREATE TABLE {SqlText.Quote(partition.DefaultPartition)} PARTITION OF {SqlText.Quote(table.Name)} DEFAULT" }
+            : new string[0];
+
+    public string PruneTarget(TableModel table) => table.Partition?.DefaultPartition ?? table.Name;
 }

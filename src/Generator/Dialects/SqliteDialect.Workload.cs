@@ -20,4 +20,13 @@ public sealed partial class SqliteDialect
     public string Least(string left, string right) => $"min({left}, {right})";
 
     public string Greatest(string left, string right) => $"max({left}, {right})";
+
+    // SQLite has no partitioning: a declared partition is a PostgreSQL matter, SQLite keeps the batched delete.
+    public IReadOnlyList<string> KeyColumns(TableModel table) => table.PrimaryKey.Columns;
+
+    public string PartitionClause(TableModel table) => string.Empty;
+
+    public IEnumerable<string> Partitions(TableModel table) => new string[0];
+
+    public string PruneTarget(TableModel table) => table.Name;
 }

@@ -63,7 +63,7 @@ public static class PostgresPlanner
             foreach (var index in pair.Renamed.Indexes.Where(i => Match(pair.Target, i, pair.Renamed) is null))
             {
                 // A unique index may stand in the way of the data changes below; it goes in the transaction.
-                if (online && !index.Unique && !takenNames.Contains(index.Name))
+                if (Online(online, pair) && !index.Unique && !takenNames.Contains(index.Name))
                 {
                     steps.Drops.Add($"DROP INDEX CONCURRENTLY IF EXISTS {SqlText.Quote(index.Name)}");
                 }
@@ -92,6 +92,11 @@ public static class PostgresPlanner
             if (pair.Source.Name != pair.Target.Name)
             {
                 statements.Add($"ALTER TABLE {SqlText.Quote(pair.Source.Name)} RENAME TO {table}");
+                if (pair.Source.Partition is { } from && pair.Target.Partition is { } to && from.DefaultPartition != to.DefaultPartition)
+                {
+                    // Dated partitions are found by their bounds and may keep their names; the DEFAULT one is found by name.
+                    statements.Add($"ALTER TABLE {SqlText.Quote(from.DefaultPartition)} RENAME TO {SqlText.Quote(to.DefaultPartition)}");
+                }
             }
 
             foreach (var column in pair.Source.Columns)
@@ -133,16 +138,14 @@ public static class PostgresPlanner
         // 3. New tables, complete with their indexes and triggers.
         foreach (var table in changes.NewTables)
         {
-            statements.Add(DdlBuilder.CreateTable(table, Dialect));
-            statements.AddRange(table.Indexes.Select(i => DdlBuilder.CreateIndex(table, i, Dialect)));
-            statements.AddRange(Dialect.Triggers(table));
+            statements.AddRange(DdlBuilder.CreateTableComplete(table, Dialect));
         }
 
         // 4. Columns and data of kept tables, then their rules.
         var batched = online && !changes.Steps(before: false).Any();
         foreach (var pair in kept)
         {
-            statements.AddRange(AlterColumns(changes, pair, online ? steps : null, batched && !pair.Target.AutoUpdateColumns.Any()));
+            statements.AddRange(AlterColumns(changes, pair, Online(online, pair) ? steps : null, batched && !pair.Target.AutoUpdateColumns.Any()));
         }
 
         foreach (var pair in kept)
@@ -152,13 +155,13 @@ public static class PostgresPlanner
             foreach (var constraint in DdlBuilder.Constraints(pair.Target, Dialect).Where(c => !sourceClauses.Contains(c.Clause)))
             {
                 var name = SqlText.Quote(constraint.Name);
-                if (online && (constraint.Clause.StartsWith("FOREIGN KEY", System.StringComparison.Ordinal) || constraint.Clause.StartsWith("CHECK", System.StringComparison.Ordinal)))
+                if (Online(online, pair) && (constraint.Clause.StartsWith("FOREIGN KEY", System.StringComparison.Ordinal) || constraint.Clause.StartsWith("CHECK", System.StringComparison.Ordinal)))
                 {
                     // NOT VALID checks new rows only: no scan under the lock. VALIDATE scans later without blocking writes.
                     statements.Add($"ALTER TABLE {table} ADD CONSTRAINT {name} {constraint.Clause} NOT VALID");
                     steps.Validations.Add($"ALTER TABLE {table} VALIDATE CONSTRAINT {name}");
                 }
-                else if (online && constraint.Clause.StartsWith("UNIQUE ", System.StringComparison.Ordinal))
+                else if (Online(online, pair) && constraint.Clause.StartsWith("UNIQUE ", System.StringComparison.Ordinal))
                 {
                     // The index is built without blocking writes; the constraint then only adopts it.
                     steps.Indexes.Add($"CREATE UNIQUE INDEX CONCURRENTLY {name} ON {table} {constraint.Clause.Substring("UNIQUE ".Length)}");
@@ -175,7 +178,7 @@ public static class PostgresPlanner
             foreach (var index in pair.Target.Indexes.Where(i => Match(pair.Renamed, i, pair.Target) is null))
             {
                 var create = DdlBuilder.CreateIndex(pair.Target, index, Dialect);
-                if (online)
+                if (Online(online, pair))
                 {
                     steps.Indexes.Add(Concurrently(create));
                 }
@@ -196,6 +199,10 @@ public static class PostgresPlanner
         statements.AddRange(changes.Steps(before: false).Select(s => s.Postgres));
         return new PostgresPlan(statements, steps.All());
     }
+
+    // A partitioned table takes no CONCURRENTLY index builds, NOT VALID constraints or page-range backfills:
+    // its changes stay in the transaction (each partition's share of the work is catalog plus its own rows).
+    private static bool Online(bool online, Pair pair) => online && pair.Target.Partition is null;
 
     /// <summary>CREATE [UNIQUE] INDEX as CREATE [UNIQUE] INDEX CONCURRENTLY.</summary>
     private static string Concurrently(string createIndex)

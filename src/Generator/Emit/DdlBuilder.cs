@@ -14,13 +14,18 @@ public static class DdlBuilder
         var statements = new List<string>();
         foreach (var table in schema.Tables)
         {
-            statements.Add(CreateTable(table, dialect));
-            statements.AddRange(table.Indexes.Select(index => CreateIndex(table, index, dialect)));
-            statements.AddRange(dialect.Triggers(table));
+            statements.AddRange(CreateTableComplete(table, dialect));
         }
 
         return statements;
     }
+
+    /// <summary>A new table with its partitions, indexes and triggers.</summary>
+    public static IEnumerable<string> CreateTableComplete(TableModel table, ISqlDialect dialect) =>
+        new[] { CreateTable(table, dialect) }
+            .Concat(dialect.Partitions(table))
+            .Concat(table.Indexes.Select(index => CreateIndex(table, index, dialect)))
+            .Concat(dialect.Triggers(table));
 
     /// <summary>DROP TABLE for every table, children first; indexes and triggers go with their tables.</summary>
     public static IReadOnlyList<string> Drop(SchemaModel schema, ISqlDialect dialect) =>
@@ -32,7 +37,7 @@ public static class DdlBuilder
     {
         var lines = table.Columns.Select(column => ColumnDefinition(table, column, dialect)).ToList();
         lines.AddRange(Constraints(table, dialect).Where(c => !c.Inline).Select(c => $"CONSTRAINT {SqlText.Quote(c.Name)} {c.Clause}"));
-        return $"CREATE TABLE {SqlText.Quote(nameOverride ?? table.Name)} (\n    {string.Join(",\n    ", lines)}\n){dialect.TableOptions}{StorageClause(dialect.StorageParameters(table))}";
+        return $"CREATE TABLE {SqlText.Quote(nameOverride ?? table.Name)} (\n    {string.Join(",\n    ", lines)}\n){dialect.TableOptions}{dialect.PartitionClause(table)}{StorageClause(dialect.StorageParameters(table))}";
     }
 
     /// <summary>The WITH clause of CREATE TABLE for storage parameters; empty for none.</summary>
@@ -43,7 +48,7 @@ public static class DdlBuilder
     public static string ColumnDefinition(TableModel table, ColumnModel column, ISqlDialect dialect)
     {
         var line = $"{SqlText.Quote(column.Name)} {dialect.ColumnType(column)}";
-        if (column.Kind == ColumnKind.Id)
+        if (column.Kind == ColumnKind.Id && dialect.KeyColumns(table).Count == 1)
         {
             // Inline, so that on SQLite the column is the rowid.
             line += $" CONSTRAINT {SqlText.Quote(table.PrimaryKey.Name)} PRIMARY KEY";
@@ -70,7 +75,7 @@ public static class DdlBuilder
     {
         var result = new List<TableConstraint>
         {
-            new(table.PrimaryKey.Name, $"PRIMARY KEY ({ColumnList(table.PrimaryKey.Columns)})", table.PrimaryKey.IsIdentity),
+            new(table.PrimaryKey.Name, $"PRIMARY KEY ({ColumnList(dialect.KeyColumns(table))})", table.PrimaryKey.IsIdentity && dialect.KeyColumns(table).Count == 1),
         };
         result.AddRange(table.Uniques.Select(unique => new TableConstraint(unique.Name, $"UNIQUE ({ColumnList(unique.Columns)})", false)));
         foreach (var fk in table.ForeignKeys)

@@ -34,7 +34,7 @@ internal static class WorkloadEmitter
         foreach (var table in schema.Tables.Where(t => t.Retention is not null))
         {
             var retention = table.Retention!;
-            w.Line($"new({SourceWriter.Literal(table.Name)}, {Span(retention.KeepMilliseconds)}, {PerBackend(d => WorkloadSql.Prune(table, retention, d))}),");
+            w.Line($"new({SourceWriter.Literal(table.Name)}, {Span(retention.KeepMilliseconds)}, {PerBackend(d => WorkloadSql.Prune(table, retention, d))}{Partitioning(retention)}),");
         }
 
         w.Close(";");
@@ -86,6 +86,12 @@ internal static class WorkloadEmitter
         w.Line($"    {(memory.HashColumn is null ? "null" : PerBackend(d => WorkloadSql.StoreOrTouch(table, memory, d)))},");
         w.Line($"    {(memory.CompressedColumn is null ? "null" : SourceWriter.Literal(memory.CompressedColumn))}, {memory.CompressAbove.ToString(CultureInfo.InvariantCulture)}),");
     }
+
+    private static string Partitioning(RetentionModel retention) =>
+        retention.Partition is not { } partition
+            ? string.Empty
+            : $", new {Runtime}.RetentionPartitioning({Runtime}.PartitionInterval.{partition.Interval}, {partition.Ahead.ToString(CultureInfo.InvariantCulture)}, " +
+              $"{SourceWriter.Literal(partition.DefaultPartition)}, {SourceWriter.Literal(partition.Prefix)}, {SourceWriter.Literal(retention.TimeColumn)})";
 
     private static string PerBackend(System.Func<ISqlDialect, string> sql) =>
         $"new {Runtime}.PerBackend<string>({SourceWriter.Verbatim(sql(SqliteDialect.Instance))}, {SourceWriter.Verbatim(sql(PostgresDialect.Instance))})";

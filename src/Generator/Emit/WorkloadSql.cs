@@ -54,7 +54,10 @@ public static class WorkloadSql
                $"AND {Q(queue.LeaseExpiresAtColumn)} < {dialect.CurrentTimestamp} LIMIT @limit{dialect.SkipLocked})";
     }
 
-    /// <summary>Deletes up to @limit rows older than @keep_ms; a row whose own children (same table, cascading) remain waits for them.</summary>
+    /// <summary>
+    /// Deletes up to @limit rows older than @keep_ms; a row whose own children (same table, cascading) remain waits for them.
+    /// Of a partitioned table, only its DEFAULT partition: dated partitions go whole once expired.
+    /// </summary>
     public static string Prune(TableModel table, RetentionModel retention, ISqlDialect dialect)
     {
         var filter = $"{R(retention.TimeColumn)} < {dialect.TimestampPlus("-@keep_ms")}";
@@ -63,7 +66,16 @@ public static class WorkloadSql
             filter += $" AND {StateIn("r", state, retention.States)}";
         }
 
-        return Delete(table, filter + Leaves(table), dialect.SkipLocked);
+        var target = Q(dialect.PruneTarget(table));
+        var keys = dialect.KeyColumns(table);
+        if (keys.Count == 1)
+        {
+            return $"DELETE FROM {target} WHERE {Q(keys[0])} IN (SELECT {R(keys[0])} FROM {target} AS \"r\" WHERE {filter + Leaves(table)} LIMIT @limit{dialect.SkipLocked})";
+        }
+
+        // A partitioned table's id alone is not its key: the whole key picks exactly the rows found.
+        return $"DELETE FROM {target} WHERE ({string.Join(", ", keys.Select(Q))}) IN " +
+               $"(SELECT {string.Join(", ", keys.Select(R))} FROM {target} AS \"r\" WHERE {filter + Leaves(table)} LIMIT @limit{dialect.SkipLocked})";
     }
 
     /// <summary>Deletes up to @limit memories beyond the @keep_top most important of their owner.</summary>

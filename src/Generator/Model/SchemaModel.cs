@@ -48,6 +48,9 @@ public sealed record TableModel(
     /// <summary>Columns the database sets to the current time on every update.</summary>
     public System.Collections.Generic.IEnumerable<ColumnModel> AutoUpdateColumns => System.Linq.Enumerable.Where(Columns, c => c.AutoUpdate);
 
+    /// <summary>The declared partitioning (PostgreSQL only), if any.</summary>
+    public PartitionModel? Partition => Retention?.Partition;
+
     /// <summary>The trigger that keeps <see cref="AutoUpdateColumns"/> current.</summary>
     public string TouchTriggerName => Validation.Names.Fit($"tr_{Name}_touch");
 }

@@ -33,14 +33,32 @@ public sealed record OrderKeyModel(string Column, bool Descending);
 
 /// <summary>
 /// Rows older than <see cref="KeepMilliseconds"/> by <see cref="TimeColumn"/> (and, when given, in one of
-/// <see cref="States"/> of <see cref="StateColumn"/>) are deleted in bounded batches.
+/// <see cref="States"/> of <see cref="StateColumn"/>) are deleted in bounded batches; with
+/// <see cref="Partition"/>, PostgreSQL drops whole partitions instead.
 /// </summary>
 public sealed record RetentionModel(
     string TimeColumn,
     long KeepMilliseconds,
     string? StateColumn,
     EquatableArray<string> States,
-    string IndexName);
+    string IndexName,
+    PartitionModel? Partition = null);
+
+/// <summary>How often a partitioned table starts a new partition.</summary>
+public enum PartitionInterval
+{
+    Day,
+    Week,
+    Month,
+}
+
+/// <summary>
+/// PostgreSQL range partitioning by the retention's time column: one partition per <see cref="Interval"/>
+/// (UTC boundaries; weeks start on Monday), <see cref="Ahead"/> of them created before they are needed, and
+/// a DEFAULT partition named <see cref="DefaultPartition"/> for rows no partition covers. Partitions are
+/// named <see cref="Prefix"/> followed by the UTC date their range starts on (yyyyMMdd).
+/// </summary>
+public sealed record PartitionModel(PartitionInterval Interval, int Ahead, string DefaultPartition, string Prefix);
 
 /// <summary>
 /// Memory pruning and de-duplication per owner: keep the <see cref="KeepTop"/> most important rows of each

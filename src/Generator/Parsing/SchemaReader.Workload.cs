@@ -14,7 +14,7 @@ public static partial class SchemaReader
             "backoff.max", "backoff.exponential", "partition", "order", "attempts", "leaseOwner", "leaseExpiresAt", "visibleAt",
             "idempotencyKey",
         },
-        ["retention"] = new[] { "time", "keep", "state", "states" },
+        ["retention"] = new[] { "time", "keep", "state", "states", "partition.", "partition.interval", "partition.ahead" },
         ["memory"] = new[]
         {
             "owner", "importance", "time", "lastUse", "keepTop", "dropBelow", "unusedFor", "contentHash", "compress.",
@@ -59,6 +59,7 @@ public static partial class SchemaReader
                 {
                     if (Expect<YamlMapping>(value, $"'{full}' of {context}") is { } nested)
                     {
+                        settings.Mappings[full] = ToToken(entryKey);
                         ReadSettingsInto(settings, nested, allowed, full + ".", $"'{full}' of {context}");
                     }
                 }

@@ -24,6 +24,11 @@ public sealed class SettingsSyntax
 
     public Dictionary<string, List<Token>> Lists { get; } = new();
 
+    /// <summary>The keys of nested mappings that were given (<c>backoff</c>, <c>partition</c>), for their location.</summary>
+    public Dictionary<string, Token> Mappings { get; } = new();
+
+    public Token? Mapping(string key) => Mappings.TryGetValue(key, out var token) ? token : null;
+
     public Token? Scalar(string key) => Scalars.TryGetValue(key, out var token) ? token : null;
 
     public List<Token>? List(string key) => Lists.TryGetValue(key, out var list) ? list : null;

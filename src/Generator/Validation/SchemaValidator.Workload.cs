@@ -281,7 +281,8 @@ public sealed partial class SchemaValidator
             }
         }
 
-        if (time is null || keep is null)
+        var partition = syntax.Mapping("partition") is { } partitionKey ? BuildPartition(table, syntax, partitionKey, time, state) : null;
+        if (time is null || keep is null || (syntax.Mapping("partition") is not null && partition is null))
         {
             return null;
         }
@@ -293,8 +294,80 @@ public sealed partial class SchemaValidator
             "Retention: the oldest rows to prune first (generated from 'retention').",
             state is null ? null : StateCondition(SqlText.Quote(state.Name), states),
             default);
-        return new RetentionModel(time.Name, keep.Value, state?.Name, states.ToEquatableArray(), AddDerivedIndex(table, index, syntax.Key.Location));
+        return new RetentionModel(time.Name, keep.Value, state?.Name, states.ToEquatableArray(), AddDerivedIndex(table, index, syntax.Key.Location), partition);
     }
+
+    private PartitionModel? BuildPartition(TableBuilder table, SettingsSyntax syntax, Token partitionKey, ColumnModel? time, ColumnModel? state)
+    {
+        var ok = true;
+        PartitionInterval? interval = null;
+        if (syntax.Scalar("partition.interval") is not { } intervalToken)
+        {
+            Report(DiagnosticDescriptors.MissingKey, partitionKey.Location, $"The partition of table '{table.Name}'", "interval' (day, week or month");
+            ok = false;
+        }
+        else
+        {
+            interval = intervalToken.Value switch
+            {
+                "day" => PartitionInterval.Day,
+                "week" => PartitionInterval.Week,
+                "month" => PartitionInterval.Month,
+                _ => null,
+            };
+            if (interval is null)
+            {
+                Report(DiagnosticDescriptors.WorkloadSetting, intervalToken.Location, Shorten(intervalToken.Value), "'partition.interval' of the retention", table.Name, "day, week or month");
+                ok = false;
+            }
+        }
+
+        var ahead = Count(syntax, "partition.ahead", table.Name, "'partition.ahead' of the retention", DefaultPartitionsAhead, 1, 366);
+        if (time is not null)
+        {
+            if (time.Nullable)
+            {
+                Report(DiagnosticDescriptors.PartitionTimeColumn, partitionKey.Location, table.Name, time.Name, "is nullable",
+                    "A row without a time has no partition; PostgreSQL needs the partition column NOT NULL. Declare it 'nullable: false' (with 'default: now' for rows that do not set it).");
+                ok = false;
+            }
+            else if (time.AutoUpdate)
+            {
+                Report(DiagnosticDescriptors.PartitionTimeColumn, partitionKey.Location, table.Name, time.Name, "the database sets on every update",
+                    "A trigger that moves the partition column would have to move the row to another partition, which PostgreSQL refuses. Partition by a time that is set once, such as the creation time.");
+                ok = false;
+            }
+        }
+
+        if (state is not null)
+        {
+            Report(DiagnosticDescriptors.PartitionCombination, partitionKey.Location, table.Name, "'states'",
+                "a partition holds rows of every state, so dropping an expired partition would delete rows in states the retention keeps",
+                "Remove 'states' so that every row expires by time, or remove 'partition' to keep the batched delete, which honours the states.");
+            ok = false;
+        }
+
+        if (table.Syntax.Queue is not null)
+        {
+            Report(DiagnosticDescriptors.PartitionCombination, partitionKey.Location, table.Name, "'queue'",
+                "a queue table needs the storage parameters that keep vacuum up with its churn, and PostgreSQL takes none on a partitioned table",
+                "Remove 'partition' from this retention; prune the queue with the batched delete.");
+            ok = false;
+        }
+
+        if (!ok || interval is null || ahead is null)
+        {
+            return null;
+        }
+
+        // A partition's name is the prefix and an 8-digit date, within PostgreSQL's 63 characters.
+        var fitted = Names.Fit(table.Name);
+        var prefix = (table.Name.Length <= Names.MaxIdentifierLength - 10 ? table.Name : fitted.Substring(0, 44) + fitted.Substring(fitted.Length - 9)) + "_p";
+        return new PartitionModel(interval.Value, ahead.Value, Names.Fit($"{table.Name}_default"), prefix);
+    }
+
+    /// <summary>Partitions created ahead when the schema does not say.</summary>
+    private const int DefaultPartitionsAhead = 3;
 
     private MemoryModel? BuildMemory(TableBuilder table, SettingsSyntax syntax)
     {

@@ -102,6 +102,7 @@ public sealed partial class SchemaValidator
             ResolveForeignKeys(table, byName, tableNames);
         }
 
+        CheckPartitionedTables(tables);
         CheckGlobalIndexNames(tables);
         foreach (var table in tables)
         {

@@ -69,8 +69,11 @@ public static partial class SchemaCommandLine
                     continue;
                 }
 
+                var partitions = item.Result is { PartitionsCreated: 0, PartitionsDropped: 0, PartitionsPostponed: 0 }
+                    ? string.Empty
+                    : $"; partitions: {item.Result.PartitionsCreated} created, {item.Result.PartitionsDropped} dropped, {item.Result.PartitionsPostponed} postponed (lock not granted in time)";
                 report.Text($"{item.Job.ToString().ToLowerInvariant()} {item.Table}: {item.Result.Rows} rows in {item.Result.Batches} batches " +
-                            $"(longest {item.Result.LongestBatch.TotalMilliseconds:F0} ms)");
+                            $"(longest {item.Result.LongestBatch.TotalMilliseconds:F0} ms){partitions}");
             }
 
             report.Set("maintained", reports.Select(r => new
@@ -80,6 +83,9 @@ public static partial class SchemaCommandLine
                 r.Result.Rows,
                 r.Result.Batches,
                 LongestBatchMs = (long)r.Result.LongestBatch.TotalMilliseconds,
+                r.Result.PartitionsCreated,
+                r.Result.PartitionsDropped,
+                r.Result.PartitionsPostponed,
             }));
             return report.Finish();
         }

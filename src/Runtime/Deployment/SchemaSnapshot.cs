@@ -61,21 +61,28 @@ public sealed class SchemaSnapshot
         var s = schemaName.Replace("'", "''");
         var ns = $"(SELECT oid FROM pg_namespace WHERE nspname = '{s}')";
         string Clean(string text) => Normalize(text.Replace($"\"{schemaName}\".", string.Empty).Replace($"{schemaName}.", string.Empty));
-        // A table's definition is its storage parameters (autovacuum, fillfactor), which the schema sets on queue tables.
+        // The partitions of a partitioned table come and go with its retention: the table stands for them all.
+        var partitions = new HashSet<string>(Rows(connection, $"SELECT relname FROM pg_class WHERE relnamespace = {ns} AND relispartition AND relkind IN ('r', 'p')").Select(r => r[0]));
+        bool Skipped(string table) => IsBookkeeping(table) || partitions.Contains(table);
+        // A table's definition is its storage parameters (autovacuum, fillfactor), which the schema sets on queue tables,
+        // and for a partitioned table its partition key and DEFAULT partition.
         foreach (var row in Rows(connection,
-                     $"SELECT t.table_name, coalesce((SELECT array_to_string(array(SELECT o FROM unnest(c.reloptions) o ORDER BY o), ', ') FROM pg_class c WHERE c.relname = t.table_name AND c.relnamespace = {ns}), '') " +
+                     $"SELECT t.table_name, coalesce((SELECT array_to_string(array(SELECT o FROM unnest(c.reloptions) o ORDER BY o), ', ') FROM pg_class c WHERE c.relname = t.table_name AND c.relnamespace = {ns}), ''), " +
+                     $"coalesce((SELECT 'PARTITION BY ' || pg_get_partkeydef(c.oid) || coalesce(' DEFAULT ' || (SELECT d.relname FROM pg_partitioned_table p JOIN pg_class d ON d.oid = p.partdefid WHERE p.partrelid = c.oid), '') " +
+                     $"FROM pg_class c WHERE c.relname = t.table_name AND c.relnamespace = {ns} AND c.relkind = 'p'), '') " +
                      $"FROM information_schema.tables t WHERE t.table_schema = '{s}' AND t.table_type = 'BASE TABLE'"))
         {
-            if (!IsBookkeeping(row[0]))
+            if (!Skipped(row[0]))
             {
-                objects.Add(new SchemaObject("table", row[0], row[1].Length == 0 ? string.Empty : $"WITH ({row[1]})"));
+                var definition = string.Join(" ", new[] { row[1].Length == 0 ? string.Empty : $"WITH ({row[1]})", row[2] }.Where(d => d.Length > 0));
+                objects.Add(new SchemaObject("table", row[0], definition));
             }
         }
 
         foreach (var row in Rows(connection,
                      $"SELECT table_name, column_name, {TypeWithSize}, is_nullable, coalesce(column_default, ''), is_identity FROM information_schema.columns WHERE table_schema = '{s}'"))
         {
-            if (!IsBookkeeping(row[0]))
+            if (!Skipped(row[0]))
             {
                 objects.Add(new SchemaObject("column", $"{row[0]}.{row[1]}",
                     $"{row[2]}{(row[3] == "NO" ? " NOT NULL" : string.Empty)}{(row[4].Length > 0 ? " DEFAULT " + Clean(row[4]) : string.Empty)}{(row[5] == "YES" ? " IDENTITY" : string.Empty)}"));
@@ -85,7 +92,7 @@ public sealed class SchemaSnapshot
         foreach (var row in Rows(connection,
                      $"SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE c.relnamespace = {ns}"))
         {
-            if (!IsBookkeeping(row[0]))
+            if (!Skipped(row[0]))
             {
                 objects.Add(new SchemaObject("constraint", $"{row[0]}.{row[1]}", Clean(row[2])));
             }
@@ -93,7 +100,7 @@ public sealed class SchemaSnapshot
 
         foreach (var row in Rows(connection, $"SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = '{s}'"))
         {
-            if (!IsBookkeeping(row[0]))
+            if (!Skipped(row[0]))
             {
                 objects.Add(new SchemaObject("index", row[1], Clean(row[2])));
             }
@@ -102,7 +109,7 @@ public sealed class SchemaSnapshot
         foreach (var row in Rows(connection,
                      $"SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = {ns} AND NOT t.tgisinternal"))
         {
-            if (!IsBookkeeping(row[0]))
+            if (!Skipped(row[0]))
             {
                 objects.Add(new SchemaObject("trigger", row[1], Clean(row[2])));
             }

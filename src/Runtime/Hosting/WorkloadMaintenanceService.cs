@@ -104,6 +104,12 @@ public sealed class WorkloadMaintenanceService : BackgroundService
                 _logger.LogInformation("Maintenance {Job} on {Table}: {Rows} rows in {Batches} batches (longest {LongestMs:F0} ms).",
                     job, report.Table, report.Result.Rows, report.Result.Batches, report.Result.LongestBatch.TotalMilliseconds);
             }
+
+            foreach (var report in reports.Where(r => r.Result.PartitionsCreated + r.Result.PartitionsDropped + r.Result.PartitionsPostponed > 0))
+            {
+                _logger.LogInformation("Maintenance {Job} on {Table}: {Created} partitions created, {Dropped} dropped, {Postponed} postponed to the next run.",
+                    job, report.Table, report.Result.PartitionsCreated, report.Result.PartitionsDropped, report.Result.PartitionsPostponed);
+            }
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {

@@ -50,8 +50,9 @@ public sealed record QueueDefinition(
 /// <summary>A table with a retention declared in schema.yaml.</summary>
 /// <param name="Table">The table.</param>
 /// <param name="Keep">How long a row is kept.</param>
-/// <param name="Prune">Deletes up to @limit rows older than @keep_ms.</param>
-public sealed record RetentionDefinition(string Table, TimeSpan Keep, PerBackend<string> Prune);
+/// <param name="Prune">Deletes up to @limit rows older than @keep_ms (of a partitioned table on PostgreSQL: rows of its DEFAULT partition).</param>
+/// <param name="Partitioning">The table's range partitioning on PostgreSQL, if declared; SQLite always deletes in batches.</param>
+public sealed record RetentionDefinition(string Table, TimeSpan Keep, PerBackend<string> Prune, RetentionPartitioning? Partitioning = null);
 
 /// <summary>A table with memory pruning and de-duplication declared in schema.yaml.</summary>
 /// <param name="Table">The table.</param>

@@ -5,21 +5,26 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using AgentHive.Runtime.Configuration;
+using Npgsql;
 
 namespace AgentHive.Runtime.Workload;
 
 /// <summary>What one maintenance run did.</summary>
-/// <param name="Rows">Rows changed or deleted.</param>
+/// <param name="Rows">Rows changed or deleted (with the rows of dropped partitions).</param>
 /// <param name="Batches">Transactions it took.</param>
 /// <param name="LongestBatch">The longest of them: about the longest a concurrent writer waited for it.</param>
-public sealed record MaintenanceResult(long Rows, int Batches, TimeSpan LongestBatch)
+/// <param name="PartitionsCreated">Partitions created ahead (PostgreSQL partitioned retention).</param>
+/// <param name="PartitionsDropped">Expired partitions detached and dropped.</param>
+/// <param name="PartitionsPostponed">Partition changes left for the next run: their table lock was not granted within the lock timeout, or a concurrent writer got in the way.</param>
+public sealed record MaintenanceResult(long Rows, int Batches, TimeSpan LongestBatch, int PartitionsCreated = 0, int PartitionsDropped = 0, int PartitionsPostponed = 0)
 {
     /// <summary>Nothing done.</summary>
     public static MaintenanceResult None { get; } = new(0, 0, TimeSpan.Zero);
 
     /// <summary>Both runs together.</summary>
     public MaintenanceResult Add(MaintenanceResult other) =>
-        new(Rows + other.Rows, Batches + other.Batches, LongestBatch > other.LongestBatch ? LongestBatch : other.LongestBatch);
+        new(Rows + other.Rows, Batches + other.Batches, LongestBatch > other.LongestBatch ? LongestBatch : other.LongestBatch,
+            PartitionsCreated + other.PartitionsCreated, PartitionsDropped + other.PartitionsDropped, PartitionsPostponed + other.PartitionsPostponed);
 }
 
 /// <summary>
@@ -56,14 +61,27 @@ public static class WorkloadMaintenance
                 command.Add("@max_attempts", options?.MaxAttempts ?? queue.MaxAttempts);
             });
 
-    /// <summary>Deletes rows of <paramref name="retention"/>'s table older than its keep (or <paramref name="keep"/>); returns how many.</summary>
+    /// <summary>
+    /// Deletes rows of <paramref name="retention"/>'s table older than its keep (or <paramref name="keep"/>); returns how many.
+    /// A table partitioned on PostgreSQL first gets its partitions ahead, then loses its expired partitions whole;
+    /// only rows of the DEFAULT partition are deleted in batches.
+    /// </summary>
     public static MaintenanceResult Prune(DbConnection connection, RetentionDefinition retention, int batchSize = DefaultBatchSize, TimeSpan? keep = null,
-        CancellationToken cancellationToken = default) =>
-        Batches(connection, batchSize, cancellationToken, command =>
+        CancellationToken cancellationToken = default)
+    {
+        var result = MaintenanceResult.None;
+        if (retention.Partitioning is { } partitioning && connection is NpgsqlConnection postgres)
+        {
+            result = PartitionMaintenance.CreateAhead(postgres, retention.Table, partitioning)
+                .Add(PartitionMaintenance.DropExpired(postgres, retention.Table, keep ?? retention.Keep));
+        }
+
+        return result.Add(Batches(connection, batchSize, cancellationToken, command =>
         {
             command.CommandText = retention.Prune.For(connection);
             command.Add("@keep_ms", WorkloadConnection.Milliseconds(keep ?? retention.Keep));
-        });
+        }));
+    }
 
     /// <summary>
     /// Prunes memories: beyond the top <see cref="MemoryDefinition.KeepTop"/> of each owner, and below

@@ -135,6 +135,86 @@ public partial class DiagnosticsTests
                   contentHash: »content_hash
 
             """) },
+        { "partitioned by a nullable time", "AH0110", Jobs("""
+                retention:
+                  time: lease_expires_at
+                  keep: 7d
+                  »partition: { interval: day }
+
+            """) },
+        { "partition interval that is not day, week or month", "AH0106", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  partition: { interval: »hour, ahead: 2 }
+
+            """) },
+        { "partition ahead of zero", "AH0106", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  partition: { interval: day, ahead: »0 }
+
+            """) },
+        { "partition without an interval", "AH0006", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  »partition: { ahead: 2 }
+
+            """) },
+        { "partitioned retention of some states only", "AH0111", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  state: state
+                  states: [done]
+                  »partition: { interval: day }
+
+            """) },
+        { "partitioned queue table", "AH0111", Jobs(GoodQueue + """
+                retention:
+                  time: created_at
+                  keep: 7d
+                  »partition: { interval: week }
+
+            """) },
+        { "unique index of a partitioned table without its time", "AH0112", Jobs("""
+                indexes:
+                  - name: »ux_jobs_hash
+                    columns: [owner_id, content_hash]
+                    unique: true
+                retention:
+                  time: created_at
+                  keep: 7d
+                  partition: { interval: day }
+
+            """) },
+        { "foreign key to a partitioned table", "AH0113", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  partition: { interval: month }
+              job_notes:
+                columns:
+                  id: id
+                  job_id: { type: bigint, references: »jobs }
+                  note: text
+                indexes:
+                  - name: ix_job_notes_job
+                    columns: [job_id]
+
+            """) },
+        { "table named like the DEFAULT partition of a partitioned table", "AH0013", Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  partition: { interval: day }
+              »jobs_default:
+                columns:
+                  id: id
+
+            """) },
         { "memory without keepTop or dropBelow", "AH0006", Jobs("""
                 »memory:
                   owner: owner_id
@@ -257,6 +337,35 @@ public partial class DiagnosticsTests
         Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
         return System.Reflection.Assembly.Load(image.ToArray());
     }
+
+    [Fact]
+    public void A_partitioned_retention_partitions_the_postgres_table_only_and_prunes_its_default_partition()
+    {
+        var run = GeneratorHarness.Run(Jobs("""
+                retention:
+                  time: created_at
+                  keep: 7d
+                  partition: { interval: week, ahead: 2 }
+
+            """));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        var schema = run.Sources.Single(s => s.Key.EndsWith("Schema.g.cs", StringComparison.Ordinal)).Value;
+        // PostgreSQL: the time joins the key, the table is partitioned, a DEFAULT partition takes what no partition covers.
+        Assert.Contains(Emitted("CONSTRAINT `pk_jobs` PRIMARY KEY (`id`, `created_at`)"), schema);
+        Assert.Contains(Emitted(") PARTITION BY RANGE (`created_at`)"), schema);
+        Assert.Contains(Emitted("CREATE TABLE `jobs_default` PARTITION OF `jobs` DEFAULT"), schema);
+        // SQLite: the id stays the rowid and nothing is partitioned.
+        Assert.Contains(Emitted("`id` INTEGER CONSTRAINT `pk_jobs` PRIMARY KEY"), schema);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(schema, "PARTITION BY"));
+        var workload = run.Sources.Single(s => s.Key.EndsWith("Schema.Workload.g.cs", StringComparison.Ordinal)).Value;
+        Assert.Contains(Emitted("DELETE FROM `jobs` WHERE `id` IN"), workload);
+        Assert.Contains(Emitted("DELETE FROM `jobs_default` WHERE (`id`, `created_at`) IN (SELECT `r`.`id`, `r`.`created_at` FROM `jobs_default` AS `r`"), workload);
+        Assert.Contains("RetentionPartitioning(global::AgentHive.Runtime.Workload.PartitionInterval.Week, 2, \"jobs_default\", \"jobs_p\", \"created_at\")", workload);
+    }
+
+    // SQL as the generated C# holds it in a verbatim string: each double quote (written here as `) doubled.
+    private static string Emitted(string sql) => sql.Replace("`", "\"\"");
 
     private static string Jobs(string declarations) => WorkloadColumns + declarations.Replace("\n\n", "\n");
 }
