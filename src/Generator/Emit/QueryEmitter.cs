@@ -118,7 +118,7 @@ internal static class QueryEmitter
         var read = $"{wait}_reader.Read{suffix}({ct}){configure}";
         if (async)
         {
-            w.Line("var _reader = await _command.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);");
+            w.Line("var _reader = await _command.ExecuteReaderAsync(global::System.Data.CommandBehavior.Default, cancellationToken).ConfigureAwait(false);");
             w.Open("await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(_reader, false))");
         }
         else
