@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
 using AgentHive.Generator.Model;
 
 namespace AgentHive.Generator.Emit;
@@ -12,6 +13,9 @@ namespace AgentHive.Generator.Emit;
 internal static class QueryEmitter
 {
     private const string Ct = "global::System.Threading.CancellationToken";
+
+    // The largest list a LIMIT parameter presizes: a LIMIT only bounds the rows, so a large one must not allocate ahead.
+    private const int MaxPresized = 256;
 
     /// <summary>The records of projection results, in the entities namespace.</summary>
     public static string? EmitResults(SchemaModel schema)
@@ -129,7 +133,7 @@ internal static class QueryEmitter
         var many = query.Cardinality == QueryCardinality.Many;
         if (many)
         {
-            w.Line($"var _rows = new global::System.Collections.Generic.List<{row}>();");
+            w.Line($"var _rows = new global::System.Collections.Generic.List<{row}>({Capacity(query)});");
         }
 
         w.Open($"if ({read})");
@@ -165,6 +169,28 @@ internal static class QueryEmitter
         {
             w.Close();
         }
+    }
+
+    // The list's first size: a LIMIT bound to a parameter says how many rows to expect (capped, since it only
+    // bounds them), so the list does not grow 4, 8, 16 on its way to 10; otherwise the list's default.
+    private static string Capacity(QueryModel query)
+    {
+        foreach (var parameter in query.Parameters)
+        {
+            var v = parameter.Value;
+            if (v.Nullable || v.Kind is not (ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.SmallInt))
+            {
+                continue;
+            }
+
+            var limit = new Regex(@"\bLIMIT\s+@" + Regex.Escape(parameter.Name) + @"\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            if (limit.IsMatch(query.Sqlite) && limit.IsMatch(query.Postgres))
+            {
+                return $"(int)global::System.Math.Clamp((long){parameter.ArgumentName}, 0L, {MaxPresized}L)";
+            }
+        }
+
+        return string.Empty;
     }
 
     private static string Mapper(SchemaModel schema, QueryModel query) => query.Result.Kind switch
