@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
+using AgentHive.Generator.Dialects;
 using AgentHive.Generator.Model;
 
 namespace AgentHive.Generator.Emit;
@@ -48,8 +49,8 @@ internal static class QueryEmitter
     {
         var statement = query.MethodName + "Statement";
         w.Line($"private static readonly {DataTypes.Runtime}.Statement {statement} = new({slot},");
-        w.Line($"    {SourceWriter.Verbatim(query.Sqlite)},");
-        w.Line($"    {SourceWriter.Verbatim(query.Postgres)},");
+        w.Line($"    {SourceWriter.Verbatim(SqliteDialect.Instance.QueryText(query.Sqlite))},");
+        w.Line($"    {SourceWriter.Verbatim(PostgresDialect.Instance.QueryText(query.Postgres))},");
         w.Line($"    new string[] {{ {string.Join(", ", query.Parameters.Select(p => SourceWriter.Literal("@" + p.Name)))} }},");
         w.Line($"    new {DataTypes.Runtime}.DbValueKind[] {{ {string.Join(", ", query.Parameters.Select(p => $"{DataTypes.Runtime}.DbValueKind.{DataTypes.ValueKind(p.Value.Kind)}"))} }});");
         w.Line();
