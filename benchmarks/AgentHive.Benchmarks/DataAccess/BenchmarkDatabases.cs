@@ -20,6 +20,9 @@ public static class BenchmarkDatabases
     /// <summary>A PostgreSQL connection string of a role that may create databases; default: AGENTHIVE_TEST_POSTGRES.</summary>
     public const string PostgresVariable = "AGENTHIVE_BENCH_POSTGRES";
 
+    /// <summary>The name of the benchmark database on that server; default: <see cref="PostgresDatabaseName"/>.</summary>
+    public const string PostgresDatabaseVariable = "AGENTHIVE_BENCH_POSTGRES_DATABASE";
+
     public const string PostgresDatabaseName = "agenthive_bench";
 
     public static string SqliteConnectionString()
@@ -50,21 +53,27 @@ public static class BenchmarkDatabases
                 "'source scripts/local-postgres.sh') to a connection string of a role that may create databases.");
         }
 
+        var name = Environment.GetEnvironmentVariable(PostgresDatabaseVariable);
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            name = PostgresDatabaseName;
+        }
+
         using (var connection = new NpgsqlConnection(admin))
         {
             connection.Open();
             using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
-            exists.Parameters.AddWithValue("name", PostgresDatabaseName);
+            exists.Parameters.AddWithValue("name", name);
             if (exists.ExecuteScalar() is null)
             {
-                using var create = new NpgsqlCommand($"CREATE DATABASE \"{PostgresDatabaseName}\"", connection);
+                using var create = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
                 create.ExecuteNonQuery();
             }
         }
 
         // A commit does not wait for the WAL flush, like SQLite's synchronous=NORMAL in WAL mode: the flush costs
         // every contender the same and, on a shared disk, varied 4-8 ms per commit, hiding what differs.
-        return new NpgsqlConnectionStringBuilder(admin) { Database = PostgresDatabaseName, Options = "-c synchronous_commit=off" }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name, Options = "-c synchronous_commit=off" }.ConnectionString;
     }
 
     /// <summary>Brings the schema to the latest version with the runtime's migrator, as a deployment would.</summary>

@@ -91,6 +91,9 @@ public sealed class DapperMessages
         public string? CorrelationId { get; set; }
         public DateTimeOffset SentAt { get; set; }
         public DateTimeOffset? DeliveredAt { get; set; }
+        public string? LeaseOwner { get; set; }
+        public DateTimeOffset? LeaseExpiresAt { get; set; }
+        public DateTimeOffset? VisibleAt { get; set; }
 
         public AgentMessage ToEntity() => new()
         {
@@ -105,6 +108,9 @@ public sealed class DapperMessages
             CorrelationId = CorrelationId,
             SentAt = SentAt,
             DeliveredAt = DeliveredAt,
+            LeaseOwner = LeaseOwner,
+            LeaseExpiresAt = LeaseExpiresAt,
+            VisibleAt = VisibleAt,
         };
     }
 
@@ -122,6 +128,9 @@ public sealed class DapperMessages
         public string? CorrelationId { get; } = m.CorrelationId;
         public string SentAt { get; } = StoredTimestamp.ToText(m.SentAt);
         public string? DeliveredAt { get; } = m.DeliveredAt is { } delivered ? StoredTimestamp.ToText(delivered) : null;
+        public string? LeaseOwner { get; } = m.LeaseOwner;
+        public string? LeaseExpiresAt { get; } = m.LeaseExpiresAt is { } leaseExpires ? StoredTimestamp.ToText(leaseExpires) : null;
+        public string? VisibleAt { get; } = m.VisibleAt is { } visible ? StoredTimestamp.ToText(visible) : null;
     }
 
     /// <summary>PostgreSQL's: enums as text, timestamps as timestamptz (UTC).</summary>
@@ -138,5 +147,8 @@ public sealed class DapperMessages
         public string? CorrelationId { get; } = m.CorrelationId;
         public DateTimeOffset SentAt { get; } = m.SentAt.ToUniversalTime();
         public DateTimeOffset? DeliveredAt { get; } = m.DeliveredAt?.ToUniversalTime();
+        public string? LeaseOwner { get; } = m.LeaseOwner;
+        public DateTimeOffset? LeaseExpiresAt { get; } = m.LeaseExpiresAt?.ToUniversalTime();
+        public DateTimeOffset? VisibleAt { get; } = m.VisibleAt?.ToUniversalTime();
     }
 }

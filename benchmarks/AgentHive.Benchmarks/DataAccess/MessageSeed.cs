@@ -142,6 +142,9 @@ public static class MessageSeed
             CorrelationId = reader.IsDBNull(8) ? null : reader.GetString(8),
             SentAt = Timestamp(9),
             DeliveredAt = reader.IsDBNull(10) ? null : Timestamp(10),
+            LeaseOwner = reader.IsDBNull(11) ? null : reader.GetString(11),
+            LeaseExpiresAt = reader.IsDBNull(12) ? null : Timestamp(12),
+            VisibleAt = reader.IsDBNull(13) ? null : Timestamp(13),
         };
     }
 
@@ -212,6 +215,10 @@ public static class MessageSeed
             }
 
             copy.Write(m.SentAt, NpgsqlDbType.TimestampTz);
+            // Not delivered, not leased, visible at once.
+            copy.WriteNull();
+            copy.WriteNull();
+            copy.WriteNull();
             copy.WriteNull();
         }
 

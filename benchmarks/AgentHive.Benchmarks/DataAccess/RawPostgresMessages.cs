@@ -129,9 +129,12 @@ public sealed class RawPostgresMessages : IDisposable
         CorrelationId = reader.IsDBNull(8) ? null : reader.GetString(8),
         SentAt = reader.GetFieldValue<DateTimeOffset>(9),
         DeliveredAt = reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+        LeaseOwner = reader.IsDBNull(11) ? null : reader.GetString(11),
+        LeaseExpiresAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+        VisibleAt = reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
     };
 
-    /// <summary>The ten written columns of one statement, as typed parameters.</summary>
+    /// <summary>The thirteen written columns of one statement (all but the id), as typed parameters.</summary>
     private sealed class WriteParameters
     {
         private readonly NpgsqlParameter<long?> _from = new("from_agent_id", NpgsqlDbType.Bigint);
@@ -144,6 +147,9 @@ public sealed class RawPostgresMessages : IDisposable
         private readonly NpgsqlParameter<string?> _correlation = new("correlation_id", NpgsqlDbType.Text);
         private readonly NpgsqlParameter<DateTimeOffset> _sent = new("sent_at", NpgsqlDbType.TimestampTz);
         private readonly NpgsqlParameter<DateTimeOffset?> _delivered = new("delivered_at", NpgsqlDbType.TimestampTz);
+        private readonly NpgsqlParameter<string?> _leaseOwner = new("lease_owner", NpgsqlDbType.Text);
+        private readonly NpgsqlParameter<DateTimeOffset?> _leaseExpires = new("lease_expires_at", NpgsqlDbType.TimestampTz);
+        private readonly NpgsqlParameter<DateTimeOffset?> _visible = new("visible_at", NpgsqlDbType.TimestampTz);
 
         public WriteParameters(NpgsqlParameterCollection parameters)
         {
@@ -157,6 +163,9 @@ public sealed class RawPostgresMessages : IDisposable
             parameters.Add(_correlation);
             parameters.Add(_sent);
             parameters.Add(_delivered);
+            parameters.Add(_leaseOwner);
+            parameters.Add(_leaseExpires);
+            parameters.Add(_visible);
         }
 
         public void Bind(AgentMessage message)
@@ -171,6 +180,9 @@ public sealed class RawPostgresMessages : IDisposable
             _correlation.TypedValue = message.CorrelationId;
             _sent.TypedValue = message.SentAt.ToUniversalTime();
             _delivered.TypedValue = message.DeliveredAt?.ToUniversalTime();
+            _leaseOwner.TypedValue = message.LeaseOwner;
+            _leaseExpires.TypedValue = message.LeaseExpiresAt?.ToUniversalTime();
+            _visible.TypedValue = message.VisibleAt?.ToUniversalTime();
         }
     }
 }

@@ -111,6 +111,9 @@ public sealed class RawSqliteMessages : IDisposable
         CorrelationId = reader.IsDBNull(8) ? null : reader.GetString(8),
         SentAt = StoredTimestamp.Parse(reader.GetString(9)),
         DeliveredAt = reader.IsDBNull(10) ? null : StoredTimestamp.Parse(reader.GetString(10)),
+        LeaseOwner = reader.IsDBNull(11) ? null : reader.GetString(11),
+        LeaseExpiresAt = reader.IsDBNull(12) ? null : StoredTimestamp.Parse(reader.GetString(12)),
+        VisibleAt = reader.IsDBNull(13) ? null : StoredTimestamp.Parse(reader.GetString(13)),
     };
 
     private static void Bind(SqliteParameter[] values, AgentMessage message)
@@ -125,6 +128,9 @@ public sealed class RawSqliteMessages : IDisposable
         values[7].Value = (object?)message.CorrelationId ?? DBNull.Value;
         values[8].Value = StoredTimestamp.ToText(message.SentAt);
         values[9].Value = message.DeliveredAt is { } delivered ? StoredTimestamp.ToText(delivered) : DBNull.Value;
+        values[10].Value = (object?)message.LeaseOwner ?? DBNull.Value;
+        values[11].Value = message.LeaseExpiresAt is { } leaseExpires ? StoredTimestamp.ToText(leaseExpires) : DBNull.Value;
+        values[12].Value = message.VisibleAt is { } visible ? StoredTimestamp.ToText(visible) : DBNull.Value;
     }
 
     private SqliteCommand Prepare(string sql)
@@ -149,6 +155,9 @@ public sealed class RawSqliteMessages : IDisposable
             command.Parameters.Add("@correlation_id", SqliteType.Text),
             command.Parameters.Add("@sent_at", SqliteType.Text),
             command.Parameters.Add("@delivered_at", SqliteType.Text),
+            command.Parameters.Add("@lease_owner", SqliteType.Text),
+            command.Parameters.Add("@lease_expires_at", SqliteType.Text),
+            command.Parameters.Add("@visible_at", SqliteType.Text),
         };
         return (command, values);
     }

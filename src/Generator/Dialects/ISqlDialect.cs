@@ -35,6 +35,9 @@ public partial interface ISqlDialect
     /// </summary>
     string IdentityInsert(TableModel table, string insert);
 
+    /// <summary>A declared query's SQL as this backend runs it, from the text the schema gives for it.</summary>
+    string QueryText(string sql);
+
     /// <summary>
     /// The statement that streams many rows of <paramref name="quotedColumns"/> into a table in one round trip
     /// (PostgreSQL's binary COPY), or null when the backend has none and inserts row by row in one transaction.

@@ -76,6 +76,8 @@ public sealed partial class PostgresDialect : ISqlDialect
     private static string IdentitySequence(TableModel table) =>
         $"pg_get_serial_sequence({SqlText.Literal(SqlText.Quote(table.Name))}, {SqlText.Literal(table.PrimaryKey.Columns[0])})";
 
+    public string QueryText(string sql) => sql;
+
     public string? BulkInsert(TableModel table, string quotedColumns) =>
         $"COPY {SqlText.Quote(table.Name)} ({quotedColumns}) FROM STDIN (FORMAT BINARY)";
 

@@ -50,12 +50,7 @@ public static class DataSql
     /// </summary>
     public static string Insert(TableModel table, ISqlDialect dialect, bool withId)
     {
-        var columns = InsertColumns(table, withId);
-        var into = $"INSERT INTO {SqlText.Quote(table.Name)}";
-        var sql = columns.Count == 0
-            ? $"{into} DEFAULT VALUES"
-            : $"{into} ({DdlBuilder.ColumnList(columns.Select(c => c.Name))}) VALUES " +
-              $"({string.Join(", ", columns.Select(c => c.Kind == ColumnKind.Id ? dialect.IdentityValue(table, "@" + c.Name) : "@" + c.Name))})";
+        var sql = InsertRow(table, dialect, withId);
         if (!table.PrimaryKey.IsIdentity)
         {
             return sql;
@@ -63,6 +58,23 @@ public static class DataSql
 
         sql += " RETURNING " + SqlText.Quote(table.PrimaryKey.Columns[0]);
         return withId ? dialect.IdentityInsert(table, sql) : sql;
+    }
+
+    /// <summary>
+    /// Identity tables: the INSERT of <see cref="Insert"/> without an id and without RETURNING, for batches
+    /// that want no ids back (a returned row costs SQLite's driver a result row per insert); null otherwise.
+    /// </summary>
+    public static string? InsertNotReturning(TableModel table, ISqlDialect dialect) =>
+        table.PrimaryKey.IsIdentity ? InsertRow(table, dialect, withId: false) : null;
+
+    private static string InsertRow(TableModel table, ISqlDialect dialect, bool withId)
+    {
+        var columns = InsertColumns(table, withId);
+        var into = $"INSERT INTO {SqlText.Quote(table.Name)}";
+        return columns.Count == 0
+            ? $"{into} DEFAULT VALUES"
+            : $"{into} ({DdlBuilder.ColumnList(columns.Select(c => c.Name))}) VALUES " +
+              $"({string.Join(", ", columns.Select(c => c.Kind == ColumnKind.Id ? dialect.IdentityValue(table, "@" + c.Name) : "@" + c.Name))})";
     }
 
     /// <summary>The dialect's bulk load of the columns <see cref="Insert"/> writes without an id, or null.</summary>

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
+using AgentHive.Generator.Dialects;
 using AgentHive.Generator.Model;
 
 namespace AgentHive.Generator.Emit;
@@ -12,6 +14,9 @@ namespace AgentHive.Generator.Emit;
 internal static class QueryEmitter
 {
     private const string Ct = "global::System.Threading.CancellationToken";
+
+    // The largest list a LIMIT parameter presizes: a LIMIT only bounds the rows, so a large one must not allocate ahead.
+    private const int MaxPresized = 256;
 
     /// <summary>The records of projection results, in the entities namespace.</summary>
     public static string? EmitResults(SchemaModel schema)
@@ -44,8 +49,8 @@ internal static class QueryEmitter
     {
         var statement = query.MethodName + "Statement";
         w.Line($"private static readonly {DataTypes.Runtime}.Statement {statement} = new({slot},");
-        w.Line($"    {SourceWriter.Verbatim(query.Sqlite)},");
-        w.Line($"    {SourceWriter.Verbatim(query.Postgres)},");
+        w.Line($"    {SourceWriter.Verbatim(SqliteDialect.Instance.QueryText(query.Sqlite))},");
+        w.Line($"    {SourceWriter.Verbatim(PostgresDialect.Instance.QueryText(query.Postgres))},");
         w.Line($"    new string[] {{ {string.Join(", ", query.Parameters.Select(p => SourceWriter.Literal("@" + p.Name)))} }},");
         w.Line($"    new {DataTypes.Runtime}.DbValueKind[] {{ {string.Join(", ", query.Parameters.Select(p => $"{DataTypes.Runtime}.DbValueKind.{DataTypes.ValueKind(p.Value.Kind)}"))} }});");
         w.Line();
@@ -118,7 +123,7 @@ internal static class QueryEmitter
         var read = $"{wait}_reader.Read{suffix}({ct}){configure}";
         if (async)
         {
-            w.Line("var _reader = await _command.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);");
+            w.Line("var _reader = await _command.ExecuteReaderAsync(global::System.Data.CommandBehavior.Default, cancellationToken).ConfigureAwait(false);");
             w.Open("await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(_reader, false))");
         }
         else
@@ -129,7 +134,7 @@ internal static class QueryEmitter
         var many = query.Cardinality == QueryCardinality.Many;
         if (many)
         {
-            w.Line($"var _rows = new global::System.Collections.Generic.List<{row}>();");
+            w.Line($"var _rows = new global::System.Collections.Generic.List<{row}>({Capacity(query)});");
         }
 
         w.Open($"if ({read})");
@@ -165,6 +170,28 @@ internal static class QueryEmitter
         {
             w.Close();
         }
+    }
+
+    // The list's first size: a LIMIT bound to a parameter says how many rows to expect (capped, since it only
+    // bounds them), so the list does not grow 4, 8, 16 on its way to 10; otherwise the list's default.
+    private static string Capacity(QueryModel query)
+    {
+        foreach (var parameter in query.Parameters)
+        {
+            var v = parameter.Value;
+            if (v.Nullable || v.Kind is not (ColumnKind.Integer or ColumnKind.BigInt or ColumnKind.SmallInt))
+            {
+                continue;
+            }
+
+            var limit = new Regex(@"\bLIMIT\s+@" + Regex.Escape(parameter.Name) + @"\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            if (limit.IsMatch(query.Sqlite) && limit.IsMatch(query.Postgres))
+            {
+                return $"(int)global::System.Math.Clamp((long){parameter.ArgumentName}, 0L, {MaxPresized}L)";
+            }
+        }
+
+        return string.Empty;
     }
 
     private static string Mapper(SchemaModel schema, QueryModel query) => query.Result.Kind switch

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using AgentHive.Generator.Dialects;
 using AgentHive.Generator.Model;
 using AgentHive.Generator.Validation;
 
@@ -17,7 +18,7 @@ internal static class QueryPlanEmitter
         w.Line("/// <summary>Declared queries and every declared index, as rows of plain text for the plan check ('check-queries').</summary>");
         w.Open("public static class QueryPlans");
         w.Line("/// <summary>One row per declared query: name, SQLite SQL, PostgreSQL SQL.</summary>");
-        WriteRows(w, "Queries", schema.Queries.Select(q => new[] { q.Name, q.Sqlite, q.Postgres }));
+        WriteRows(w, "Queries", schema.Queries.Select(q => new[] { q.Name, SqliteDialect.Instance.QueryText(q.Sqlite), PostgresDialect.Instance.QueryText(q.Postgres) }));
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// One row per parameter: query, parameter, schema type (id, integer, text, enum, ...), the value to bind when the");

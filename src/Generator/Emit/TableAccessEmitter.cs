@@ -34,7 +34,7 @@ internal static class TableAccessEmitter
 
     /// <summary>How many statements (command cache slots) the accessor declares.</summary>
     public static int StatementCount(TableModel table) =>
-        4 + UniqueKeys(table).Count + (table.PrimaryKey.IsIdentity ? 1 : 0) + (DataSql.Update(table) is null ? 0 : 1);
+        4 + UniqueKeys(table).Count + (table.PrimaryKey.IsIdentity ? 2 : 0) + (DataSql.Update(table) is null ? 0 : 1);
 
     public static string Emit(SchemaModel schema, TableModel table, int firstSlot)
     {
@@ -75,6 +75,7 @@ internal static class TableAccessEmitter
         if (table.PrimaryKey.IsIdentity)
         {
             StatementField(w, "InsertWithIdStatement", slot++, d => DataSql.Insert(table, d, withId: true), DataSql.InsertColumns(table, withId: true));
+            StatementField(w, "InsertNotReturningStatement", slot++, d => DataSql.InsertNotReturning(table, d)!, DataSql.InsertColumns(table, withId: false));
         }
 
         w.Line("private static readonly RowPlan Plan = new();");
@@ -171,7 +172,7 @@ internal static class TableAccessEmitter
         switch (exec)
         {
             case Exec.ReadOptional when async:
-                w.Line($"var _reader = await _command.Command.ExecuteReaderAsync({Behavior}, cancellationToken).ConfigureAwait(false);");
+                w.Line($"var _reader = await _command.ExecuteReaderAsync({Behavior}, cancellationToken).ConfigureAwait(false);");
                 w.Open("await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(_reader, false))");
                 w.Line("return await _reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(_reader, _database.Backend) : null;");
                 w.Close();
@@ -315,7 +316,7 @@ internal static class TableAccessEmitter
         var identity = table.PrimaryKey.IsIdentity;
         w.Open($"private sealed class RowPlan : {DataTypes.Runtime}.InsertPlan<{entity}>");
         w.Line("public RowPlan()");
-        w.Open($"    : base(InsertStatement, {(identity ? "InsertWithIdStatement" : "null")}, {(copy is null ? "null" : SourceWriter.Verbatim(copy))})");
+        w.Open($"    : base(InsertStatement, {(identity ? "InsertWithIdStatement" : "null")}, {(identity ? "InsertNotReturningStatement" : "null")}, {(copy is null ? "null" : SourceWriter.Verbatim(copy))})");
         w.Close();
         w.Line();
         w.Line($"public override bool HasId({entity} row) => {(identity ? $"row.{Column(table, table.PrimaryKey.Columns[0]).PropertyName}.HasValue" : "false")};");

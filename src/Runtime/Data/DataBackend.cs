@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Data;
 using System.Data.Common;
 using System.Threading;
 using System.Threading.Tasks;
@@ -68,6 +69,10 @@ public abstract class DataBackend
     internal abstract DbParameter CreateParameter(string name, DbValueKind kind);
 
     internal abstract ParameterWriter CreateWriter(DbParameter[] parameters);
+
+    /// <summary>Runs <paramref name="command"/>'s reader asynchronously (see <see cref="PreparedCommand.ExecuteReaderAsync"/>).</summary>
+    internal virtual ValueTask<DbDataReader> ExecuteReaderAsync(PreparedCommand command, CommandBehavior behavior, CancellationToken cancellationToken) =>
+        new(command.Command.ExecuteReaderAsync(behavior, cancellationToken));
 
     internal abstract int InsertMany<T>(SchemaDatabase database, IReadOnlyList<T> rows, InsertPlan<T> plan);
 

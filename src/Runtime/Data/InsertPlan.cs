@@ -12,11 +12,13 @@ public abstract class InsertPlan<T>
     /// <summary>Declares the plan.</summary>
     /// <param name="insert">Inserts one row; on an identity table without the id (the database assigns it) and returning it.</param>
     /// <param name="insertWithId">Identity tables: inserts one row with the caller's id, returning it; null otherwise.</param>
+    /// <param name="insertNotReturning">Identity tables: <paramref name="insert"/> without RETURNING, for batches that want no ids; null otherwise.</param>
     /// <param name="postgresCopy">PostgreSQL's binary COPY of <paramref name="insert"/>'s columns; null when it has none.</param>
-    protected InsertPlan(Statement insert, Statement? insertWithId, string? postgresCopy)
+    protected InsertPlan(Statement insert, Statement? insertWithId, Statement? insertNotReturning, string? postgresCopy)
     {
         Insert = insert;
         InsertWithId = insertWithId;
+        InsertNotReturning = insertNotReturning;
         PostgresCopy = postgresCopy;
     }
 
@@ -25,6 +27,15 @@ public abstract class InsertPlan<T>
 
     /// <summary>Identity tables: inserts a row whose id the caller chose (imports, fixtures); null otherwise.</summary>
     public Statement? InsertWithId { get; }
+
+    /// <summary>
+    /// Identity tables: the insert of <see cref="Insert"/> that returns nothing, for batches that want no ids
+    /// (SQLite's driver builds a result row for each RETURNING); null otherwise (<see cref="Insert"/> returns nothing).
+    /// </summary>
+    public Statement? InsertNotReturning { get; }
+
+    /// <summary>The statement that inserts a row without an id of its own when no id has to come back.</summary>
+    internal Statement InsertForBatch => InsertNotReturning ?? Insert;
 
     /// <summary>PostgreSQL: <c>COPY ... FROM STDIN (FORMAT BINARY)</c> with the columns of <see cref="Insert"/>; null when it has none.</summary>
     public string? PostgresCopy { get; }

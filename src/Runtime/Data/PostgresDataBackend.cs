@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Data;
 using System.Data.Common;
 using System.Threading;
 using System.Threading.Tasks;
@@ -33,26 +34,31 @@ internal sealed class PostgresDataBackend : DataBackend
 
     public override TimeOnly ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<TimeOnly>(ordinal);
 
-    internal override DbParameter CreateParameter(string name, DbValueKind kind) => new NpgsqlParameter(name, Type(kind));
+    /// <summary>A typed parameter per kind: its value is set without boxing (<see cref="PostgresParameterWriter"/>).</summary>
+    internal override DbParameter CreateParameter(string name, DbValueKind kind) => kind switch
+    {
+        DbValueKind.Int64 => new NpgsqlParameter<long?>(name, NpgsqlDbType.Bigint),
+        DbValueKind.Int32 => new NpgsqlParameter<int?>(name, NpgsqlDbType.Integer),
+        DbValueKind.Int16 => new NpgsqlParameter<short?>(name, NpgsqlDbType.Smallint),
+        DbValueKind.Double => new NpgsqlParameter<double?>(name, NpgsqlDbType.Double),
+        DbValueKind.Boolean => new NpgsqlParameter<bool?>(name, NpgsqlDbType.Boolean),
+        DbValueKind.Json => new NpgsqlParameter<string?>(name, NpgsqlDbType.Jsonb),
+        DbValueKind.Timestamp => new NpgsqlParameter<DateTimeOffset?>(name, NpgsqlDbType.TimestampTz),
+        DbValueKind.Decimal => new NpgsqlParameter<decimal?>(name, NpgsqlDbType.Numeric),
+        DbValueKind.Date => new NpgsqlParameter<DateOnly?>(name, NpgsqlDbType.Date),
+        DbValueKind.Time => new NpgsqlParameter<TimeOnly?>(name, NpgsqlDbType.Time),
+        DbValueKind.Uuid => new NpgsqlParameter<Guid?>(name, NpgsqlDbType.Uuid),
+        DbValueKind.Blob => new NpgsqlParameter<byte[]?>(name, NpgsqlDbType.Bytea),
+        _ => new NpgsqlParameter<string?>(name, NpgsqlDbType.Text),
+    };
 
     internal override ParameterWriter CreateWriter(DbParameter[] parameters) => new PostgresParameterWriter(parameters);
 
-    private static NpgsqlDbType Type(DbValueKind kind) => kind switch
+    internal override ValueTask<DbDataReader> ExecuteReaderAsync(PreparedCommand command, CommandBehavior behavior, CancellationToken cancellationToken)
     {
-        DbValueKind.Int64 => NpgsqlDbType.Bigint,
-        DbValueKind.Int32 => NpgsqlDbType.Integer,
-        DbValueKind.Int16 => NpgsqlDbType.Smallint,
-        DbValueKind.Double => NpgsqlDbType.Double,
-        DbValueKind.Boolean => NpgsqlDbType.Boolean,
-        DbValueKind.Json => NpgsqlDbType.Jsonb,
-        DbValueKind.Timestamp => NpgsqlDbType.TimestampTz,
-        DbValueKind.Decimal => NpgsqlDbType.Numeric,
-        DbValueKind.Date => NpgsqlDbType.Date,
-        DbValueKind.Time => NpgsqlDbType.Time,
-        DbValueKind.Uuid => NpgsqlDbType.Uuid,
-        DbValueKind.Blob => NpgsqlDbType.Bytea,
-        _ => NpgsqlDbType.Text,
-    };
+        var source = command.ReaderSource ??= new PostgresReaderSource();
+        return source.Await(((NpgsqlCommand)command.Command).ExecuteReaderAsync(behavior, cancellationToken));
+    }
 
     internal override int InsertMany<T>(SchemaDatabase database, IReadOnlyList<T> rows, InsertPlan<T> plan)
     {
@@ -126,7 +132,7 @@ internal sealed class PostgresDataBackend : DataBackend
     {
         for (var start = 0; start < rows.Count; start += BatchSize)
         {
-            using var batch = Batch(database, rows, plan, start);
+            using var batch = Batch(database, rows, plan, start, ids);
             if (ids is null)
             {
                 batch.ExecuteNonQuery();
@@ -147,7 +153,7 @@ internal sealed class PostgresDataBackend : DataBackend
     {
         for (var start = 0; start < rows.Count; start += BatchSize)
         {
-            await using var batch = Batch(database, rows, plan, start);
+            await using var batch = Batch(database, rows, plan, start, ids);
             if (ids is null)
             {
                 await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -164,7 +170,7 @@ internal sealed class PostgresDataBackend : DataBackend
         }
     }
 
-    private NpgsqlBatch Batch<T>(SchemaDatabase database, IReadOnlyList<T> rows, InsertPlan<T> plan, int start)
+    private NpgsqlBatch Batch<T>(SchemaDatabase database, IReadOnlyList<T> rows, InsertPlan<T> plan, int start, long[]? ids)
     {
         var batch = new NpgsqlBatch((NpgsqlConnection)database.Connection, (NpgsqlTransaction?)database.Transaction);
         ParameterWriter? writer = null;
@@ -172,7 +178,7 @@ internal sealed class PostgresDataBackend : DataBackend
         {
             var row = rows[i];
             var withId = plan.InsertWithId is not null && plan.HasId(row);
-            var statement = withId ? plan.InsertWithId! : plan.Insert;
+            var statement = withId ? plan.InsertWithId! : ids is null ? plan.InsertForBatch : plan.Insert;
             var parameters = CreateParameters(statement);
             writer = writer is null ? CreateWriter(parameters) : writer.Target(parameters);
             plan.Write(row, writer, withId);

@@ -1,5 +1,8 @@
 using System;
+using System.Data;
 using System.Data.Common;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace AgentHive.Runtime.Data;
 
@@ -10,12 +13,14 @@ namespace AgentHive.Runtime.Data;
 public sealed class PreparedCommand : IDisposable
 {
     private readonly ParameterWriter _writer;
+    private readonly DataBackend _backend;
 
-    internal PreparedCommand(DbCommand command, DbParameter[] parameters, ParameterWriter writer)
+    internal PreparedCommand(DbCommand command, DbParameter[] parameters, ParameterWriter writer, DataBackend backend)
     {
         Command = command;
         Parameters = parameters;
         _writer = writer;
+        _backend = backend;
     }
 
     /// <summary>The command, bound to the database's current transaction.</summary>
@@ -56,6 +61,16 @@ public sealed class PreparedCommand : IDisposable
     }
 
     private int[]? _ordinals;
+
+    /// <summary>Npgsql only: completes <see cref="ExecuteReaderAsync"/>, created on the first asynchronous read.</summary>
+    internal PostgresReaderSource? ReaderSource { get; set; }
+
+    /// <summary>
+    /// Runs the command and returns its reader, asynchronously where the driver is truly async. Cheaper than
+    /// <c>Command.ExecuteReaderAsync</c> on PostgreSQL: it awaits Npgsql's typed reader task directly.
+    /// </summary>
+    public ValueTask<DbDataReader> ExecuteReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken) =>
+        _backend.ExecuteReaderAsync(this, behavior, cancellationToken);
 
     /// <inheritdoc/>
     public void Dispose() => Command.Dispose();

@@ -159,7 +159,7 @@ public abstract class SchemaDatabase : IDisposable, IAsyncDisposable
             command.Parameters.Add(parameter);
         }
 
-        return new PreparedCommand(command, parameters, Backend.CreateWriter(parameters));
+        return new PreparedCommand(command, parameters, Backend.CreateWriter(parameters), Backend);
     }
 
     /// <summary>Inserts <paramref name="rows"/> in one batch: SQLite one prepared insert in one transaction, PostgreSQL binary COPY.</summary>

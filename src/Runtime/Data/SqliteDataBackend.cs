@@ -75,7 +75,7 @@ internal sealed class SqliteDataBackend : DataBackend
         var own = database.Transaction is null ? database.BeginTransaction() : null;
         try
         {
-            var insert = database.Prepare(plan.Insert);
+            var insert = database.Prepare(ids is null ? plan.InsertForBatch : plan.Insert);
             var withId = plan.InsertWithId is { } statement ? database.Prepare(statement) : null;
             for (var i = 0; i < rows.Count; i++)
             {

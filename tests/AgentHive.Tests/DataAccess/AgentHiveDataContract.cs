@@ -397,6 +397,8 @@ public abstract class AgentHiveDataContract : IDisposable
         var next = Db.NextPendingMessages(to, 2);
         Assert.Equal(new[] { ids[1], ids[2] }, next.Select(m => m.Id!.Value));
         Assert.Equal(messages[1] with { Id = ids[1] }, next[0]);
+        // LIMIT @limit sizes the list up front: the routing path does not grow it 4, 8, 16.
+        Assert.Equal(2, next.Capacity);
         Assert.Equal(3, Db.NextPendingMessages(to, 10).Count);
 
         Assert.Equal(new[] { ids[0], ids[1] }, Db.MessagesByCorrelationId("c1").Select(m => m.Id!.Value));
