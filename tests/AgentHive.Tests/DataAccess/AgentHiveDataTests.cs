@@ -57,6 +57,36 @@ public sealed class PostgresAgentHiveDataTests : AgentHiveDataContract
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task An_async_read_that_fails_at_the_server_reaches_the_caller_and_the_next_read_works()
+    {
+        var agent = NewAgent();
+        Assert.NotNull(await Db.Agents.GetAsync(agent));
+
+        // Another session holds agents exclusively: the read waits at the server until it is cancelled, so it
+        // fails after it went asynchronous, through the prepared command's reused reader source.
+        using (var holder = Database.Open())
+        using (var transaction = holder.BeginTransaction())
+        {
+            using (var lockTable = holder.CreateCommand())
+            {
+                lockTable.Transaction = transaction;
+                lockTable.CommandText = "LOCK TABLE agents IN ACCESS EXCLUSIVE MODE";
+                lockTable.ExecuteNonQuery();
+            }
+
+            using var cancel = new System.Threading.CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            var read = Db.Agents.GetAsync(agent, cancel.Token);
+            var failure = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await read);
+            Assert.True(cancel.IsCancellationRequested, failure.ToString());
+            transaction.Rollback();
+        }
+
+        // The same prepared command reads again, asynchronously and synchronously.
+        Assert.Equal("agent-1", (await Db.Agents.GetAsync(agent))!.Name);
+        Assert.Equal("agent-1", Db.Agents.Get(agent)!.Name);
+    }
+
+    [Fact]
     public void Batch_load_is_not_one_round_trip_per_row()
     {
         var commands = new List<string>();
