@@ -88,15 +88,23 @@ public static class ManyWritersBenchmark
     {
         var postgres = Environment.GetEnvironmentVariable("AGENTHIVE_TEST_POSTGRES");
         RunSqlite("warm-up", WriterMode.SqliteRuntime, 1, 1, Math.Min(seconds, 3));
-        var results = new List<(string Shape, int Writers, Result Result)>();
+        var postgresSessions = string.IsNullOrWhiteSpace(postgres) ? 0 : PostgresSessions(postgres);
+        var results = new List<(string Shape, int Writers, Result? Result)>();
         foreach (var writers in counts)
         {
+            if (!string.IsNullOrWhiteSpace(postgres) && writers + 2 > postgresSessions)
+            {
+                // The server refuses more sessions than max_connections allows (less its reserved ones).
+                results.Add(("PostgreSQL, connections", writers, null));
+                Console.WriteLine($"PostgreSQL, connections, {writers} writers: skipped, the server allows {postgresSessions} sessions");
+            }
+
             var shapes = new List<(string, Func<Result>)>
             {
                 ("SQLite, connections (busy handler)", () => RunSqlite($"SQLite, {writers} connections", WriterMode.SqliteRuntime, writers, 1, seconds)),
                 ("SQLite, group-commit writer", () => RunSqlite($"SQLite, {writers} tasks, group-commit writer", WriterMode.SqliteGroupCommit, writers, 1, seconds)),
             };
-            if (!string.IsNullOrWhiteSpace(postgres))
+            if (!string.IsNullOrWhiteSpace(postgres) && writers + 2 <= postgresSessions)
             {
                 shapes.Add(("PostgreSQL, connections", () => RunPostgres(postgres, writers, synchronousCommit: true, seconds)));
             }
@@ -119,9 +127,11 @@ public static class ManyWritersBenchmark
         };
         foreach (var shape in results.Select(r => r.Shape).Distinct())
         {
-            var row = results.Where(r => r.Shape == shape).ToList();
-            var cells = row.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Result.RowsPerSecond:N0} rows/s, {r.Result.P999:0.0} ms"));
-            var meets = row.TakeWhile(r => Meets(r.Result)).Select(r => r.Writers).DefaultIfEmpty(0).Last();
+            var row = results.Where(r => r.Shape == shape).OrderBy(r => r.Writers).ToList();
+            var cells = row.Select(r => r.Result is null
+                ? "n/a (max_connections)"
+                : string.Create(CultureInfo.InvariantCulture, $"{r.Result.RowsPerSecond:N0} rows/s, {r.Result.P999:0.0} ms"));
+            var meets = row.TakeWhile(r => r.Result is not null && Meets(r.Result)).Select(r => r.Writers).DefaultIfEmpty(0).Last();
             lines.Add($"| {shape} | {string.Join(" | ", cells)} | {(meets == 0 ? "none" : meets.ToString(CultureInfo.InvariantCulture))} |");
         }
 
@@ -134,6 +144,15 @@ public static class ManyWritersBenchmark
         Console.WriteLine();
         Console.WriteLine(table);
         return 0;
+    }
+
+    private static int PostgresSessions(string connection)
+    {
+        using var admin = new NpgsqlConnection(connection);
+        admin.Open();
+        using var command = admin.CreateCommand();
+        command.CommandText = "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int - (SELECT COUNT(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int";
+        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     private const double GoalP999Ms = 50;
