@@ -1,4 +1,5 @@
 using System;
+using AgentHive.Runtime.Workload;
 
 namespace AgentHive.Runtime.Hosting;
 
@@ -24,7 +25,7 @@ public sealed class WorkloadMaintenanceOptions
     public TimeSpan StatisticsEvery { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Rows per batch; each batch is one short transaction.</summary>
-    public int BatchSize { get; set; } = 500;
+    public int BatchSize { get; set; } = WorkloadMaintenance.DefaultBatchSize;
 
     /// <summary>The interval of <paramref name="job"/>.</summary>
     public TimeSpan Every(Workload.MaintenanceJob job) => job switch

@@ -4,6 +4,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Linq;
 using AgentHive.Runtime.Configuration;
+using AgentHive.Runtime.Postgres;
 
 namespace AgentHive.Runtime.Queries;
 
@@ -90,7 +91,7 @@ public static class QueryPlanCheck
             }
 
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Quote(column)} FROM {Quote(table)} WHERE {Quote(column)} IS NOT NULL LIMIT 1";
+            command.CommandText = $"SELECT {PostgresSchema.Quote(column)} FROM {PostgresSchema.Quote(table)} WHERE {PostgresSchema.Quote(column)} IS NOT NULL LIMIT 1";
             if (command.ExecuteScalar() is { } value and not DBNull)
             {
                 samples[(table, column)] = value;
@@ -123,7 +124,6 @@ public static class QueryPlanCheck
         };
     }
 
-    internal static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 }
 
 /// <summary>A plan as the check reads it: its lines, the tables it reads in full and the indexes it uses.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using AgentHive.Runtime.Postgres;
 using Npgsql;
 
 namespace AgentHive.Runtime.Workload;
@@ -77,7 +78,7 @@ public static class PartitionMaintenance
             "SELECT c.relname, (regexp_match(b.bound, 'FROM \\(''([^'']*)''\\)'))[1]::timestamptz, (regexp_match(b.bound, 'TO \\(''([^'']*)''\\)'))[1]::timestamptz " +
             "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid CROSS JOIN LATERAL (SELECT pg_get_expr(c.relpartbound, c.oid) AS bound) b " +
             "WHERE i.inhparent = to_regclass(@table) AND b.bound <> 'DEFAULT' ORDER BY 2", connection);
-        command.Parameters.AddWithValue("table", Quote(table));
+        command.Parameters.AddWithValue("table", PostgresSchema.Quote(table));
         using var reader = command.ExecuteReader();
         var result = new List<DatedPartition>();
         while (reader.Read())
@@ -122,14 +123,14 @@ public static class PartitionMaintenance
                 // Writers wait for the move and the attach; readers do not. ATTACH alone would let a writer that had
                 // already routed its row to DEFAULT insert it there afterwards, where it now breaks DEFAULT's
                 // constraint and the application's insert fails. Writers take the table's lock before they route.
-                Execute(connection, tx, $"LOCK TABLE {Quote(table)} IN SHARE ROW EXCLUSIVE MODE");
-                var name = Quote(partitioning.NameOf(start));
+                Execute(connection, tx, $"LOCK TABLE {PostgresSchema.Quote(table)} IN SHARE ROW EXCLUSIVE MODE");
+                var name = PostgresSchema.Quote(partitioning.NameOf(start));
                 var (from, to) = (Literal(start), Literal(end));
-                var time = Quote(partitioning.TimeColumn);
-                Execute(connection, tx, $"CREATE TABLE {name} (LIKE {Quote(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
+                var time = PostgresSchema.Quote(partitioning.TimeColumn);
+                Execute(connection, tx, $"CREATE TABLE {name} (LIKE {PostgresSchema.Quote(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
                 Execute(connection, tx,
-                    $"WITH moved AS (DELETE FROM {Quote(partitioning.DefaultPartition)} WHERE {time} >= {from} AND {time} < {to} RETURNING *) INSERT INTO {name} SELECT * FROM moved");
-                Execute(connection, tx, $"ALTER TABLE {Quote(table)} ATTACH PARTITION {name} FOR VALUES FROM ({from}) TO ({to})");
+                    $"WITH moved AS (DELETE FROM {PostgresSchema.Quote(partitioning.DefaultPartition)} WHERE {time} >= {from} AND {time} < {to} RETURNING *) INSERT INTO {name} SELECT * FROM moved");
+                Execute(connection, tx, $"ALTER TABLE {PostgresSchema.Quote(table)} ATTACH PARTITION {name} FOR VALUES FROM ({from}) TO ({to})");
                 return new MaintenanceResult(0, 1, watch.Elapsed, PartitionsCreated: 1);
             }));
         }
@@ -157,9 +158,9 @@ public static class PartitionMaintenance
                 }
 
                 // Counted in the transaction that drops it, before the table lock: writers go on meanwhile.
-                var rows = Scalar<long>(connection, $"SELECT count(*) FROM {Quote(partition.Name)}");
-                Execute(connection, tx, $"ALTER TABLE {Quote(table)} DETACH PARTITION {Quote(partition.Name)}");
-                Execute(connection, tx, $"DROP TABLE {Quote(partition.Name)}");
+                var rows = Scalar<long>(connection, $"SELECT count(*) FROM {PostgresSchema.Quote(partition.Name)}");
+                Execute(connection, tx, $"ALTER TABLE {PostgresSchema.Quote(table)} DETACH PARTITION {PostgresSchema.Quote(partition.Name)}");
+                Execute(connection, tx, $"DROP TABLE {PostgresSchema.Quote(partition.Name)}");
                 return new MaintenanceResult(rows, 1, watch.Elapsed, PartitionsDropped: 1);
             }));
         }
@@ -206,5 +207,4 @@ public static class PartitionMaintenance
 
     private static string SqlLiteral(string text) => "'" + text.Replace("'", "''") + "'";
 
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 }

@@ -69,11 +69,7 @@ public sealed class QueueClient<TRow>
     /// </summary>
     public IReadOnlyList<TRow> Claim(DbConnection connection, string consumer, int max, object? partition = null, TimeSpan? lease = null, DbTransaction? transaction = null)
     {
-        if (max < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(max), max, "Claim at least one row.");
-        }
-
+        DatabaseQueue.CheckMax(max);
         var statements = Definition.Statements.For(connection);
         var sql = partition is null
             ? statements.Claim
@@ -120,11 +116,8 @@ public sealed class QueueClient<TRow>
         using var command = WorkloadConnection.Command(connection, transaction, Definition.Statements.For(connection).Retry)
             .Add("@id", id)
             .Add("@owner", consumer);
-        AddRetryParameters(command);
-        var state = command.ExecuteScalar();
-        return state is null or DBNull ? RetryOutcome.LeaseLost
-            : Equals(state, Definition.DeadState) ? RetryOutcome.DeadLettered
-            : RetryOutcome.Retried;
+        WorkloadMaintenance.AddRetryParameters(command, Definition, Options);
+        return DatabaseQueue.Outcome(command.ExecuteScalar(), Definition.DeadState);
     }
 
     /// <summary>Extends the lease on row <paramref name="id"/> from now; false when it already ran out or is not <paramref name="consumer"/>'s.</summary>
@@ -138,10 +131,8 @@ public sealed class QueueClient<TRow>
     }
 
     /// <summary>Gives back rows whose lease ran out (see <see cref="WorkloadMaintenance.ReleaseExpired"/>) with this client's options.</summary>
-    public long ReleaseExpired(DbConnection connection, int batchSize = 500) =>
+    public long ReleaseExpired(DbConnection connection, int batchSize = WorkloadMaintenance.DefaultBatchSize) =>
         WorkloadMaintenance.ReleaseExpired(connection, Definition, batchSize, Options).Rows;
-
-    private void AddRetryParameters(DbCommand command) => WorkloadMaintenance.AddRetryParameters(command, Definition, Options);
 
     private int CompareKeys(object[] left, object[] right)
     {

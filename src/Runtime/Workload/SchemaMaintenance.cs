@@ -3,9 +3,7 @@ using System.Collections.Generic;
 using System.Data.Common;
 using System.Threading;
 using AgentHive.Runtime.Configuration;
-using AgentHive.Runtime.Postgres;
-using AgentHive.Runtime.Sqlite;
-using Npgsql;
+using AgentHive.Runtime.Data;
 
 namespace AgentHive.Runtime.Workload;
 
@@ -95,13 +93,6 @@ public sealed class SchemaMaintenance
     public static DbConnection Open(DatabaseOptions options)
     {
         options.Validate();
-        if (options.ParsedProvider == DatabaseProvider.Postgres)
-        {
-            var connection = new NpgsqlConnection(PostgresSchema.ConnectionString(options));
-            connection.Open();
-            return connection;
-        }
-
-        return SqliteConnectionSetup.Open(options.ConnectionString, options.SqliteBusyTimeoutSeconds);
+        return SchemaDatabase.OpenConnection(options);
     }
 }

@@ -224,7 +224,6 @@ public sealed class SqliteGroupCommitWriter : IAsyncDisposable, IDisposable
 
     private void RunBatch(WriteUnit first)
     {
-        _ran.Clear();
         SqliteWriteGate.Turn turn;
         try
         {
