@@ -147,7 +147,7 @@ public static class PostgresOnlineTypeChange
             renames.Add($"ALTER TABLE {table} RENAME CONSTRAINT {temporary} TO {SqlText.Quote(constraint.Name)}");
         }
 
-        var notNull = SqlText.Quote(Validation.Names.Fit($"ck_{target.Name}_{column.Name}_not_null"));
+        var notNull = PostgresPlanner.NotNullCheck(target, column);
         if (!column.Nullable)
         {
             // The trigger fills the shadow on every write, so new rows meet the check from the start.

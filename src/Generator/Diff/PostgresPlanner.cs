@@ -229,12 +229,16 @@ public static class PostgresPlanner
     private static IEnumerable<string> SetNotNull(TableModel target, string table, ColumnModel column)
     {
         var name = SqlText.Quote(column.Name);
-        var check = SqlText.Quote(Validation.Names.Fit($"ck_{target.Name}_{column.Name}_not_null"));
+        var check = NotNullCheck(target, column);
         yield return $"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {check}; ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({name} IS NOT NULL) NOT VALID";
         yield return $"ALTER TABLE {table} VALIDATE CONSTRAINT {check}";
         yield return $"ALTER TABLE {table} ALTER COLUMN {name} SET NOT NULL";
         yield return $"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {check}";
     }
+
+    /// <summary>The quoted name of the helper CHECK through which a column becomes NOT NULL without a scan under lock.</summary>
+    internal static string NotNullCheck(TableModel table, ColumnModel column) =>
+        SqlText.Quote(Validation.Names.Fit($"ck_{table.Name}_{column.Name}_not_null"));
 
     /// <summary>ALTER TABLE SET / RESET for storage parameters (autovacuum, fillfactor) that differ between the versions.</summary>
     private static IEnumerable<string> StorageChanges(TableModel source, TableModel target)

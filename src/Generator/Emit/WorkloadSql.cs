@@ -144,7 +144,8 @@ public static class WorkloadSql
     private static string OwnedBy(TableModel table, QueueModel queue) =>
         $"{Key(table)} = @id AND {StateIn(queue.StateColumn, queue.Leased)} AND {Q(queue.LeaseOwnerColumn)} = @owner";
 
-    private static string StateIn(string column, IReadOnlyList<string> states) => StateIn(null, column, states);
+    /// <summary>The condition that <paramref name="column"/> holds one of <paramref name="states"/>: <c>= 'x'</c> or <c>IN (...)</c>.</summary>
+    internal static string StateIn(string column, IReadOnlyList<string> states) => StateIn(null, column, states);
 
     private static string StateIn(string? alias, string column, IReadOnlyList<string> states)
     {

@@ -25,8 +25,7 @@ public sealed record QueueModel(
     EquatableArray<OrderKeyModel> Order,
     string? IdempotencyKeyColumn,
     string ClaimIndexName,
-    string LeaseIndexName,
-    string LeaseCheckName);
+    string LeaseIndexName);
 
 /// <summary>A column a queue or a pruning ranks rows by.</summary>
 public sealed record OrderKeyModel(string Column, bool Descending);

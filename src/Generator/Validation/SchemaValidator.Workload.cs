@@ -186,14 +186,13 @@ public sealed partial class SchemaValidator
             return null;
         }
 
-        var quotedState = SqlText.Quote(state.Name);
         var claimIndex = new IndexModel(
             Names.Fit($"ix_{table.Name}_claim"),
             (partition is null ? new List<IndexKeyModel>() : new List<IndexKeyModel> { new(IndexKeyKind.Column, partition.Name, default, false) })
                 .Concat(order.Select(o => new IndexKeyModel(IndexKeyKind.Column, o.Column, default, o.Descending))).ToEquatableArray(),
             false,
             "Claims of the queue: claimable rows in claim order (generated from 'queue').",
-            StateCondition(quotedState, claimable),
+            Emit.WorkloadSql.StateIn(state.Name, claimable),
             default);
         var claimIndexName = AddDerivedIndex(table, claimIndex, syntax.Key.Location);
 
@@ -202,14 +201,14 @@ public sealed partial class SchemaValidator
             new[] { new IndexKeyModel(IndexKeyKind.Column, expires.Name, default, false) }.ToEquatableArray(),
             false,
             "Leases that run out, for redelivery (generated from 'queue'); holds only rows in flight.",
-            StateCondition(quotedState, leased),
+            Emit.WorkloadSql.StateIn(state.Name, leased),
             default), syntax.Key.Location);
 
         var leaseCheck = new CheckModel(
             Names.Fit($"ck_{table.Name}_lease"),
             null,
             new ExpressionRule(
-                $"{StateCondition(quotedState, leased)} OR ({SqlText.Quote(owner.Name)} IS NULL AND {SqlText.Quote(expires.Name)} IS NULL)",
+                $"{Emit.WorkloadSql.StateIn(state.Name, leased)} OR ({SqlText.Quote(owner.Name)} IS NULL AND {SqlText.Quote(expires.Name)} IS NULL)",
                 null,
                 null));
         if (CheckNameTaken(table, leaseCheck.Name, syntax.Key.Location))
@@ -223,7 +222,7 @@ public sealed partial class SchemaValidator
             state.Name, claimable.ToEquatableArray(), leased.ToEquatableArray(), acked, retry, dead,
             lease.Value, maxAttempts.Value, backoffBase.Value, backoffMax.Value, exponential,
             attempts.Name, owner.Name, expires.Name, visible.Name, partition?.Name, order.ToEquatableArray(), idempotency?.Name,
-            claimIndexName, leaseIndexName, leaseCheck.Name);
+            claimIndexName, leaseIndexName);
     }
 
     private RetentionModel? BuildRetention(TableBuilder table, SettingsSyntax syntax, Dictionary<string, EnumInfo> enums)
@@ -292,7 +291,7 @@ public sealed partial class SchemaValidator
             new[] { new IndexKeyModel(IndexKeyKind.Column, time.Name, default, false) }.ToEquatableArray(),
             false,
             "Retention: the oldest rows to prune first (generated from 'retention').",
-            state is null ? null : StateCondition(SqlText.Quote(state.Name), states),
+            state is null ? null : Emit.WorkloadSql.StateIn(state.Name, states),
             default);
         return new RetentionModel(time.Name, keep.Value, state?.Name, states.ToEquatableArray(), AddDerivedIndex(table, index, syntax.Key.Location), partition);
     }
@@ -458,11 +457,6 @@ public sealed partial class SchemaValidator
         table.Indexes.Add((index, location));
         return index.Name;
     }
-
-    private static string StateCondition(string quotedColumn, IReadOnlyList<string> states) =>
-        states.Count == 1
-            ? $"{quotedColumn} = {SqlText.Literal(states[0])}"
-            : $"{quotedColumn} IN ({string.Join(", ", states.Select(SqlText.Literal))})";
 
     private Token? Required(SettingsSyntax syntax, string key, string owner)
     {
