@@ -56,6 +56,24 @@ internal static class GeneratorHarness
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
+    /// <summary>
+    /// Compiles an app from <paramref name="schema"/> and its frozen <paramref name="history"/>. Warnings (the lint
+    /// of blocking operations or renames, say) do not stop an app from shipping; errors do, with their text.
+    /// </summary>
+    public static System.Reflection.Assembly CompileApp(string schema, params (string Path, string Text)[] history)
+    {
+        var run = Run(schema, history);
+        var errors = run.GeneratorDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).Concat(run.CompilationErrors).ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join("\n", errors));
+        }
+
+        using var image = new System.IO.MemoryStream();
+        var emitted = run.Output.Emit(image);
+        return emitted.Success ? System.Reflection.Assembly.Load(image.ToArray()) : throw new InvalidOperationException(string.Join("\n", emitted.Diagnostics));
+    }
+
     public sealed class InMemoryAdditionalText : AdditionalText
     {
         private readonly SourceText _text;

@@ -52,26 +52,11 @@ internal static class PostgresOnlineSchemas
     }
 
     /// <summary>The app as it ships version 1 (<see cref="Version1"/> unless given) alone.</summary>
-    public static Assembly BuildVersion1(string version1 = Version1) => Builds.GetOrAdd(version1, v1 => Compile(v1));
+    public static Assembly BuildVersion1(string version1 = Version1) => Builds.GetOrAdd(version1, v1 => GeneratorHarness.CompileApp(v1));
 
     /// <summary>The app as it ships <paramref name="version2"/>, with <paramref name="version1"/> frozen.</summary>
     public static Assembly BuildVersion2(string version2, string version1 = Version1) =>
-        Builds.GetOrAdd(version2, v2 => Compile(v2,
+        Builds.GetOrAdd(version2, v2 => GeneratorHarness.CompileApp(v2,
             ("/project/history/schema.v1.yaml", version1),
             ("/project/history/schema.checksums", EvolutionSchemas.ChecksumsOf(version1))));
-
-    private static Assembly Compile(string schema, params (string Path, string Text)[] history)
-    {
-        var run = GeneratorHarness.Run(schema, history);
-        // Warnings (a lint of blocking operations, say) do not stop an app from shipping; errors do.
-        var errors = run.GeneratorDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).Concat(run.CompilationErrors).ToList();
-        if (errors.Count > 0)
-        {
-            throw new InvalidOperationException(string.Join("\n", errors));
-        }
-
-        using var image = new MemoryStream();
-        var emitted = run.Output.Emit(image);
-        return emitted.Success ? Assembly.Load(image.ToArray()) : throw new InvalidOperationException(string.Join("\n", emitted.Diagnostics));
-    }
 }

@@ -16,11 +16,4 @@ public sealed class PostgresQueryPlanTests : QueryPlanContract
     }
 
     protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
-
-    // The maintenance schedule's statistics job (what autovacuum's analyze does on its own schedule), run at once after the bulk load.
-    protected override void RunStatisticsMaintenance()
-    {
-        var run = DeployCli.Run(Database.Options, "maintain", "statistics");
-        Assert.True(run.Code == 0, run.Output + run.Error);
-    }
 }

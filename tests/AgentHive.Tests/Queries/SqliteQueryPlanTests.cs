@@ -16,13 +16,6 @@ public sealed class SqliteQueryPlanTests : QueryPlanContract
 
     protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
 
-    // The runtime's periodic maintenance (the maintenance service's schedule, or `maintain statistics`).
-    protected override void RunStatisticsMaintenance()
-    {
-        var run = DeployCli.Run(Database.Options, "maintain", "statistics");
-        Assert.True(run.Code == 0, run.Output + run.Error);
-    }
-
     [Fact]
     public void Periodic_maintenance_after_a_bulk_load_refreshes_the_planner_statistics_and_opening_a_connection_does_not_write()
     {

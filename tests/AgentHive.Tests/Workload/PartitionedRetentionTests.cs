@@ -67,7 +67,7 @@ public sealed class PartitionedRetentionTests : IDisposable
         _database.Dispose();
     }
 
-    internal static Assembly App => Builds.GetOrAdd("v2", _ => Compile(Version2.Replace("version: 1", "version: 2"),
+    internal static Assembly App => Builds.GetOrAdd("v2", _ => GeneratorHarness.CompileApp(Version2.Replace("version: 1", "version: 2"),
         ("/project/history/schema.v1.yaml", Version1), ("/project/history/schema.checksums", EvolutionSchemas.ChecksumsOf(Version1))));
 
     internal static RetentionDefinition Retention => WorkloadCatalog.Load(App).Retention.Single();
@@ -349,7 +349,7 @@ public sealed class PartitionedRetentionTests : IDisposable
         var checksums = string.Concat(AgentHive.Generator.HistoryPipeline.Run(EvolutionSchemas.History(version2, ("/project/history/schema.v1.yaml", Version1),
                 ("/project/history/schema.checksums", EvolutionSchemas.ChecksumsOf(Version1)))).Model!.Versions
             .Select(v => $"{v.Version} sqlite {v.SqliteChecksum}\n{v.Version} postgres {v.PostgresChecksum}\n"));
-        var app3 = Builds.GetOrAdd("v3", _ => Compile(version3, ("/project/history/schema.v1.yaml", Version1), ("/project/history/schema.v2.yaml", version2),
+        var app3 = Builds.GetOrAdd("v3", _ => GeneratorHarness.CompileApp(version3, ("/project/history/schema.v1.yaml", Version1), ("/project/history/schema.v2.yaml", version2),
             ("/project/history/schema.checksums", checksums)));
         var migrator = new SchemaMigrator(_database.Options, app3);
         migrator.Up(2);
@@ -399,20 +399,5 @@ public sealed class PartitionedRetentionTests : IDisposable
     {
         using var command = new NpgsqlCommand("SELECT now()", connection);
         return (DateTime)command.ExecuteScalar()!;
-    }
-
-    private static Assembly Compile(string schema, params (string Path, string Text)[] history)
-    {
-        var run = GeneratorHarness.Run(schema, history);
-        // Warnings (the lint of a rename, say) do not stop an app from shipping; errors do.
-        var errors = run.GeneratorDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).Concat(run.CompilationErrors).ToList();
-        if (errors.Count > 0)
-        {
-            throw new InvalidOperationException(string.Join("\n", errors));
-        }
-
-        using var image = new MemoryStream();
-        var emitted = run.Output.Emit(image);
-        return emitted.Success ? Assembly.Load(image.ToArray()) : throw new InvalidOperationException(string.Join("\n", emitted.Diagnostics));
     }
 }

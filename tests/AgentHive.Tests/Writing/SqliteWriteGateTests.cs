@@ -27,7 +27,7 @@ public sealed class SqliteWriteGateTests : IDisposable
 
         Assert.Empty(admitted);
         holder.Dispose();
-        await Task.WhenAll(waiters);
+        await Task.WhenAll(waiters).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(Enumerable.Range(0, 20), admitted);
     }
@@ -47,7 +47,7 @@ public sealed class SqliteWriteGateTests : IDisposable
         Assert.Contains("No turn to write", (await Assert.ThrowsAsync<TimeoutException>(() => timedOut)).Message);
         holder.Dispose();
 
-        using var turn = await next;
+        using var turn = await next.WaitAsync(TimeSpan.FromSeconds(30));
         holder.Dispose(); // a second dispose of a turn does nothing
         Assert.False(gate.EnterAsync().AsTask().IsCompleted);
     }
